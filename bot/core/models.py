@@ -106,3 +106,19 @@ class Analysis:
     summary: str
     #: Normalised word tokens (lowercase) kept for keyword search; may be empty.
     keywords: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    """An article as the store holds it, for listing, digests and search."""
+
+    id: int
+    title: str
+    url: str | None
+    lang: Lang
+    summary: str
+    published_at: datetime | None
+    ingested_at: datetime
+    source: str | None
+    topics: tuple[TopicScore, ...]
+    story_id: int | None = None

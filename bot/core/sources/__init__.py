@@ -1,0 +1,1 @@
+"""Source readers: files, feeds and pages to Documents. `bot.core.ingest` is the entry point."""

@@ -1,0 +1,180 @@
+"""SQLModel tables. Rows stay inside `storage` and `bot.services`; the rest of Dala sees frozen values.
+
+Follows SQLModel's multiple-models pattern: a `...Base` with the shared fields, the `table=True`
+model, and a `...Create` used by the repositories to validate what goes in.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(sa.types.TypeDecorator[datetime]):
+    """Aware UTC datetimes on every backend.
+
+    SQLite keeps no time zone, so values are stored as naive UTC and made aware again on the way
+    out; PostgreSQL gets `timestamptz`. A naive datetime going in is a bug, so it is refused.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r} given to the database; use aware UTC")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _ts(**kwargs: Any) -> Any:
+    return Field(sa_type=UTCDateTime(), **kwargs)
+
+
+# --- sources ---------------------------------------------------------------------------------
+
+
+class SourceBase(SQLModel):
+    kind: str = Field(max_length=16)  # file | feed | page
+    locator: str = Field(max_length=2048, unique=True)
+    title: str | None = Field(default=None, max_length=512)
+
+
+class Source(SourceBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    etag: str | None = Field(default=None, max_length=512)
+    last_modified: str | None = Field(default=None, max_length=128)
+    created_at: datetime = _ts(default_factory=utcnow)
+    last_fetch_at: datetime | None = _ts(default=None)
+    last_ok_at: datetime | None = _ts(default=None)
+    last_error: str | None = Field(default=None, max_length=2048)
+    error_count: int = 0
+    interval_s: int = 900
+    next_fetch_at: datetime | None = _ts(default=None, index=True)
+    active: bool = True
+
+
+class SourceCreate(SourceBase):
+    pass
+
+
+# --- articles and topics -----------------------------------------------------------------------
+
+
+class ArticleBase(SQLModel):
+    url: str | None = Field(default=None, max_length=2048, unique=True)
+    title: str = Field(max_length=1024)
+    text: str
+    summary: str
+    lang: str = Field(max_length=8, index=True)
+    published_at: datetime | None = _ts(default=None)
+
+
+class Article(ArticleBase, table=True):
+    __table_args__ = (
+        sa.Index("ix_article_ingested_at", "ingested_at"),
+        sa.Index("ix_article_simhash_band0", "sim_band0"),
+        sa.Index("ix_article_simhash_band1", "sim_band1"),
+        sa.Index("ix_article_simhash_band2", "sim_band2"),
+        sa.Index("ix_article_simhash_band3", "sim_band3"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: int | None = Field(default=None, foreign_key="source.id", ondelete="SET NULL")
+    #: sha256 of the normalised text: the same article with other whitespace or markup.
+    content_hash: str = Field(max_length=64, unique=True)
+    #: 64-bit SimHash of word shingles (signed, to fit a BIGINT) and its four 16-bit bands,
+    #: indexed so near-duplicates are found by an index lookup, not a scan.
+    simhash: int = Field(sa_type=sa.BigInteger())
+    sim_band0: int
+    sim_band1: int
+    sim_band2: int
+    sim_band3: int
+    #: The article this one is a reprint of (its own id when it is the first of its story).
+    story_id: int | None = Field(default=None, index=True)
+    ingested_at: datetime = _ts(default_factory=utcnow)
+
+
+class ArticleCreate(ArticleBase):
+    source_id: int | None = None
+    content_hash: str
+    simhash: int
+
+
+class Topic(SQLModel, table=True):
+    """A copy of the taxonomy's topic ids, so links and subscriptions have a foreign key."""
+
+    id: str = Field(primary_key=True, max_length=64)
+    name_en: str = Field(max_length=256)
+
+
+class ArticleTopic(SQLModel, table=True):
+    __tablename__ = "article_topic"
+    __table_args__ = (sa.Index("ix_article_topic_topic_score", "topic_id", "score"),)
+
+    article_id: int = Field(foreign_key="article.id", primary_key=True, ondelete="CASCADE")
+    topic_id: str = Field(foreign_key="topic.id", primary_key=True, max_length=64)
+    score: float
+    #: The matched terms, space separated: the explanation shown to users.
+    terms: str = Field(default="", max_length=2048)
+
+
+# --- users, subscriptions, deliveries (used by the conversation and delivery issues) -----------
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "bot_user"
+    __table_args__ = (sa.Index("ix_bot_user_due", "active", "paused", "next_digest_at"),)
+
+    id: int = Field(sa_type=sa.BigInteger(), primary_key=True)  # Telegram user id
+    chat_id: int = Field(sa_type=sa.BigInteger())
+    language: str = Field(default="en", max_length=8)
+    timezone: str = Field(default="UTC", max_length=64)
+    digest_time: str = Field(default="08:00", max_length=5)  # HH:MM, local
+    frequency: str = Field(default="daily", max_length=8)  # daily | weekly | off
+    alerts: bool = False
+    article_langs: str = Field(default="", max_length=128)  # comma separated; empty = all
+    paused: bool = False
+    active: bool = True  # False once Telegram says blocked / deactivated / chat not found
+    next_digest_at: datetime | None = _ts(default=None)
+    last_digest_at: datetime | None = _ts(default=None)
+    created_at: datetime = _ts(default_factory=utcnow)
+
+
+class Subscription(SQLModel, table=True):
+    __table_args__ = (sa.UniqueConstraint("user_id", "topic_id", "keyword"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(
+        sa_type=sa.BigInteger(), foreign_key="bot_user.id", ondelete="CASCADE", index=True
+    )
+    topic_id: str | None = Field(default=None, foreign_key="topic.id", max_length=64, index=True)
+    keyword: str | None = Field(default=None, max_length=256)
+    created_at: datetime = _ts(default_factory=utcnow)
+
+
+class Delivery(SQLModel, table=True):
+    """One article delivered to one user: the unique pair is what makes delivery exactly once."""
+
+    __table_args__ = (sa.UniqueConstraint("user_id", "article_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_type=sa.BigInteger(), foreign_key="bot_user.id", ondelete="CASCADE")
+    article_id: int = Field(foreign_key="article.id", ondelete="CASCADE", index=True)
+    kind: str = Field(default="digest", max_length=8)  # digest | alert | manual
+    delivered_at: datetime = _ts(default_factory=utcnow, index=True)

@@ -1,0 +1,115 @@
+"""The command line as an operator uses it: real processes on a real SQLite file (issue #3)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, SEEDS
+
+COMMANDS = ["run", "demo", "ingest", "articles", "analyze", "eval", "sandbox"]
+
+
+def _bot(*args: str, db: Path | None = None, **env: str) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
+    if db is not None:
+        full_env["DATABASE_URL"] = f"sqlite:///{db}"
+    full_env.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command: str) -> None:
+    result = _bot(command, "--help")
+    assert result.returncode == 0
+    assert "usage: python -m bot " + command in result.stdout
+
+
+def test_ingest_prints_what_each_source_gave(tmp_path: Path) -> None:
+    result = _bot("ingest", str(SEEDS), db=tmp_path / "d.db")
+    assert result.returncode == 0, result.stderr
+    assert f"{SEEDS}: took 5 skipped 0" in result.stdout
+
+
+def test_ingest_twice_says_why_it_skipped(tmp_path: Path) -> None:
+    _bot("ingest", str(SEEDS), db=tmp_path / "d.db")
+    result = _bot("ingest", str(SEEDS), db=tmp_path / "d.db")
+    assert result.returncode == 0
+    assert "took 0 skipped 5 (5 duplicate" in result.stdout
+
+
+def test_ingest_exits_non_zero_only_when_nothing_could_be_read(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    only_bad = _bot("ingest", str(tmp_path / "empty.txt"), "/no/such", db=tmp_path / "d.db")
+    mixed = _bot("ingest", str(tmp_path / "empty.txt"), str(SEEDS), db=tmp_path / "d.db")
+    assert only_bad.returncode == 1
+    assert "empty.txt" in only_bad.stdout and "/no/such" in only_bad.stdout
+    assert mixed.returncode == 0
+    assert "empty.txt" in mixed.stdout
+
+
+def test_articles_json_lists_the_store(tmp_path: Path) -> None:
+    _bot("ingest", str(SEEDS), db=tmp_path / "d.db")
+    result = _bot("articles", "--json", db=tmp_path / "d.db")
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == 5
+    assert {"id", "title", "url", "lang", "topics", "summary", "published_at"} <= rows[0].keys()
+    polish = [r for r in rows if r["lang"] == "pl"]
+    assert polish[0]["url"].startswith("https://www.duw.pl/")
+
+
+def test_articles_filters_by_language_and_topic(tmp_path: Path) -> None:
+    _bot("ingest", str(SEEDS), db=tmp_path / "d.db")
+    kk = _bot("articles", "--json", "--lang", "kk", db=tmp_path / "d.db")
+    assert {json.loads(line)["lang"] for line in kk.stdout.splitlines()} == {"kk"}
+    water = _bot("articles", "--json", "--topic", "water", db=tmp_path / "d.db")
+    for line in water.stdout.splitlines():
+        assert "water" in {t["id"] for t in json.loads(line)["topics"]}
+
+
+def test_run_without_token_falls_back_to_the_offline_demo(tmp_path: Path) -> None:
+    result = _bot("run", SEEDS_DIR=str(SEEDS))
+    assert result.returncode == 0, result.stderr
+    assert "offline demo" in result.stderr
+    assert "would receive" in result.stdout
+
+
+def test_demo_shows_rare_earths_and_water_items(tmp_path: Path) -> None:
+    result = _bot("demo", "--db", str(tmp_path / "demo.db"))
+    assert result.returncode == 0, result.stderr
+    assert "== Rare earths" in result.stdout
+    assert "== Water" in result.stdout
+
+
+def test_two_ingests_at_once_store_each_article_once(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'd.db'}"
+    _bot("articles", db=tmp_path / "d.db")  # create the schema first
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "bot", "ingest", str(SEEDS)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outs
+    result = _bot("articles", "--json", db=tmp_path / "d.db")
+    assert len(result.stdout.splitlines()) == 5
