@@ -41,7 +41,11 @@ def _sentences() -> dict[str, list[str]]:
     by_lang: dict[str, list[str]] = {"en": ENGLISH}
     for path in sorted((ROOT / "seeds").glob("*.txt")):
         text = path.read_text(encoding="utf-8")
-        lang = "pl" if "ą" in text or "ł" in text else ("kk" if re.search("[әғқңөұүі]", text) else "ru")
+        lang = (
+            "pl"
+            if "ą" in text or "ł" in text
+            else ("kk" if re.search("[әғқңөұүі]", text) else "ru")
+        )
         parts = re.split(r"(?<=[.!?])\s+", re.sub(r"\s+", " ", text))
         by_lang.setdefault(lang, []).extend(p for p in parts if 40 <= len(p) <= 400)
     return by_lang
@@ -59,7 +63,9 @@ def make_files(folder: Path, n: int, seed: int = 7) -> int:
         body = f"{body} ({rng.randint(1, 10**9)})"
         title = rng.choice(pool)[:90]
         day = 1 + i % 28
-        text = f"{title}\n\n<https://news.example/{lang}/{i}>\n\n{day:02d}.11.2025, 09:00\n\n{body}\n"
+        text = (
+            f"{title}\n\n<https://news.example/{lang}/{i}>\n\n{day:02d}.11.2025, 09:00\n\n{body}\n"
+        )
         (folder / f"{i:05d}.md").write_text(text, encoding="utf-8")
         total += len(text.encode())
     return total
@@ -78,7 +84,11 @@ def main() -> None:
         start = time.perf_counter()
         result = subprocess.run(
             [sys.executable, "-m", "bot", "ingest", str(folder)],
-            cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         elapsed = time.perf_counter() - start
         peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss

@@ -21,9 +21,7 @@ class Settings(BaseSettings):
     database_url: str = Field(
         default=f"sqlite:///{ROOT / 'data' / 'dala.db'}", alias="DATABASE_URL"
     )
-    admin_ids: Annotated[frozenset[int], NoDecode] = Field(
-        default=frozenset(), alias="ADMIN_IDS"
-    )
+    admin_ids: Annotated[frozenset[int], NoDecode] = Field(default=frozenset(), alias="ADMIN_IDS")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", alias="LOG_LEVEL"
     )

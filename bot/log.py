@@ -53,6 +53,31 @@ def _redact_processor(
     return event_dict
 
 
+_HANDLER_NAME = "dala"
+
+
+def _install_record_redaction() -> None:
+    """Redact every record as it is created, so no handler (ours, pytest's, a log shipper's)
+    ever sees the token, whichever library logged it and however it formats."""
+    current = logging.getLogRecordFactory()
+    if getattr(current, "dala_redacting", False):
+        return
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = current(*args, **kwargs)
+        if isinstance(record.msg, str) or record.args:
+            try:
+                message = record.getMessage()
+            except (TypeError, ValueError):
+                return record  # a malformed call; logging reports it as it always does
+            record.msg = _redactor.redact(message)
+            record.args = None
+        return record
+
+    factory.dala_redacting = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(factory)
+
+
 class _RedactingFormatter(structlog.stdlib.ProcessorFormatter):
     def format(self, record: logging.LogRecord) -> str:
         return _redactor.redact(super().format(record))
@@ -85,12 +110,17 @@ def setup(level: str = "INFO", fmt: str = "console") -> None:
             foreign_pre_chain=shared,
         )
     )
+    handler.set_name(_HANDLER_NAME)
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.handlers[:] = [h for h in root.handlers if h.get_name() != _HANDLER_NAME] + [handler]
     root.setLevel(level)
+    _install_record_redaction()
     # httpx logs every request URL, token included, at INFO; PTB logs it at DEBUG.
     for noisy in ("httpx", "httpcore", "telegram.request", "apscheduler.executors.default"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # trafilatura reports every short page as an ERROR; a short page is not an error for us.
+    for chatty in ("trafilatura", "htmldate", "courlan", "justext"):
+        logging.getLogger(chatty).setLevel(logging.CRITICAL)
 
 
 def get(name: str) -> Any:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -48,25 +49,23 @@ def find_duplicate(session: Session, *, url: str | None, content_hash: str) -> D
     return Duplicate(article_id, "same url" if url and stored_url == url else "same text")
 
 
-def find_story(session: Session, simhash: int, bands: Sequence[int], max_bits: int) -> int | None:
-    """The story of a stored article whose SimHash is within `max_bits` of this one."""
-    if simhash == 0:
+def find_story(
+    session: Session, sketch: str, bands: Sequence[int], similar: Callable[[str, str], bool]
+) -> int | None:
+    """The story of a stored article that shares a band with this one and is `similar`."""
+    conds = [getattr(Article, f"lsh{i}") == band for i, band in enumerate(bands) if band]
+    if not conds:
         return None
-    cond = sa.or_(
-        col(Article.sim_band0) == bands[0],
-        col(Article.sim_band1) == bands[1],
-        col(Article.sim_band2) == bands[2],
-        col(Article.sim_band3) == bands[3],
-    )
     rows = session.exec(
-        select(Article.id, Article.story_id, Article.simhash).where(cond).limit(200)
+        select(Article.id, Article.story_id, Article.sketch)
+        .where(sa.or_(*conds))
+        .order_by(col(Article.id))
+        .limit(200)
     ).all()
-    best: tuple[int, int] | None = None
     for article_id, story_id, other in rows:
-        bits = ((simhash ^ other) & 0xFFFF_FFFF_FFFF_FFFF).bit_count()
-        if bits <= max_bits and (best is None or bits < best[0]):
-            best = (bits, story_id or article_id or 0)
-    return best[1] if best else None
+        if similar(sketch, other):
+            return story_id or article_id
+    return None
 
 
 def add(
@@ -79,13 +78,7 @@ def add(
     """Insert an article and its topic links; None when another writer stored it first."""
     article = Article.model_validate(
         data,
-        update={
-            "sim_band0": bands[0],
-            "sim_band1": bands[1],
-            "sim_band2": bands[2],
-            "sim_band3": bands[3],
-            "story_id": story_id,
-        },
+        update={f"lsh{i}": band for i, band in enumerate(bands)} | {"story_id": story_id},
     )
     try:
         # A savepoint, so a lost race (a concurrent ingest stored it between our check and our
@@ -151,3 +144,18 @@ def topic_links(session: Session, article_ids: Sequence[int]) -> dict[int, list[
 
 def count(session: Session) -> int:
     return session.exec(select(sa.func.count()).select_from(Article)).one()
+
+
+def window(
+    session: Session, *, since: datetime, after_id: int
+) -> list[tuple[Article, str | None, list[ArticleTopic]]]:
+    """Articles ingested since `since` with an id above `after_id`, oldest first."""
+    query = (
+        select(Article, Source.locator)
+        .join(Source, col(Article.source_id) == col(Source.id), isouter=True)
+        .where(col(Article.id) > after_id, col(Article.ingested_at) >= since)
+        .order_by(col(Article.id))
+    )
+    rows = session.exec(query).all()
+    links = topic_links(session, [a.id for a, _ in rows if a.id is not None])
+    return [(a, locator, links.get(a.id or 0, [])) for a, locator in rows]

@@ -88,23 +88,24 @@ class ArticleBase(SQLModel):
 class Article(ArticleBase, table=True):
     __table_args__ = (
         sa.Index("ix_article_ingested_at", "ingested_at"),
-        sa.Index("ix_article_simhash_band0", "sim_band0"),
-        sa.Index("ix_article_simhash_band1", "sim_band1"),
-        sa.Index("ix_article_simhash_band2", "sim_band2"),
-        sa.Index("ix_article_simhash_band3", "sim_band3"),
+        *(sa.Index(f"ix_article_lsh{i}", f"lsh{i}") for i in range(8)),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     source_id: int | None = Field(default=None, foreign_key="source.id", ondelete="SET NULL")
     #: sha256 of the normalised text: the same article with other whitespace or markup.
     content_hash: str = Field(max_length=64, unique=True)
-    #: 64-bit SimHash of word shingles (signed, to fit a BIGINT) and its four 16-bit bands,
-    #: indexed so near-duplicates are found by an index lookup, not a scan.
-    simhash: int = Field(sa_type=sa.BigInteger())
-    sim_band0: int
-    sim_band1: int
-    sim_band2: int
-    sim_band3: int
+    #: MinHash sketch of the word shingles (see bot.core.fingerprint) and its eight band
+    #: hashes, indexed so reprints are found by an index lookup, not a scan.
+    sketch: str = Field(max_length=128)
+    lsh0: int = Field(sa_type=sa.BigInteger())
+    lsh1: int = Field(sa_type=sa.BigInteger())
+    lsh2: int = Field(sa_type=sa.BigInteger())
+    lsh3: int = Field(sa_type=sa.BigInteger())
+    lsh4: int = Field(sa_type=sa.BigInteger())
+    lsh5: int = Field(sa_type=sa.BigInteger())
+    lsh6: int = Field(sa_type=sa.BigInteger())
+    lsh7: int = Field(sa_type=sa.BigInteger())
     #: The article this one is a reprint of (its own id when it is the first of its story).
     story_id: int | None = Field(default=None, index=True)
     ingested_at: datetime = _ts(default_factory=utcnow)
@@ -113,7 +114,7 @@ class Article(ArticleBase, table=True):
 class ArticleCreate(ArticleBase):
     source_id: int | None = None
     content_hash: str
-    simhash: int
+    sketch: str
 
 
 class Topic(SQLModel, table=True):
@@ -153,6 +154,10 @@ class User(SQLModel, table=True):
     active: bool = True  # False once Telegram says blocked / deactivated / chat not found
     next_digest_at: datetime | None = _ts(default=None)
     last_digest_at: datetime | None = _ts(default=None)
+    #: A delivery process that claimed this user's due digest holds it until then; a process
+    #: that dies lets the claim lapse and another one takes the user over.
+    claimed_until: datetime | None = _ts(default=None)
+    claimed_by: str | None = Field(default=None, max_length=64)
     created_at: datetime = _ts(default_factory=utcnow)
 
 
@@ -178,3 +183,10 @@ class Delivery(SQLModel, table=True):
     article_id: int = Field(foreign_key="article.id", ondelete="CASCADE", index=True)
     kind: str = Field(default="digest", max_length=8)  # digest | alert | manual
     delivered_at: datetime = _ts(default_factory=utcnow, index=True)
+
+
+class Cursor(SQLModel, table=True):
+    """A named high-water mark, e.g. the last article id the alert job has looked at."""
+
+    name: str = Field(primary_key=True, max_length=64)
+    value: int = Field(default=0, sa_type=sa.BigInteger())

@@ -1,4 +1,4 @@
-"""A real HTTP server in a thread for ingest tests (after httpx's tests/conftest.py `serve_in_thread`).
+"""A real HTTP server in a thread for ingest tests, after httpx's conftest `serve_in_thread`.
 
 It serves a folder with chosen content types and honours conditional GET (ETag, Last-Modified).
 Fault routes:
@@ -18,6 +18,7 @@ import email.utils
 import hashlib
 import json
 import mimetypes
+import sys
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -59,6 +60,14 @@ def realworld_manifest() -> list[dict[str, object]]:
 def realworld_content_types() -> dict[str, str]:
     """Path in REALWORLD → the content type the manifest says to serve it with."""
     return {str(r["path"]): str(r["content_type"]) for r in realworld_manifest()}
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """A client that hangs up early (a size cap, a timeout) is expected, not worth a trace."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 @contextmanager
@@ -154,7 +163,7 @@ def serve_in_thread(
         def log_message(self, format: str, *args: object) -> None:
             pass  # keep pytest output clean
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = _QuietServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     state.base_url = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})

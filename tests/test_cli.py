@@ -41,14 +41,14 @@ def test_every_command_has_help(command: str) -> None:
 def test_ingest_prints_what_each_source_gave(tmp_path: Path) -> None:
     result = _bot("ingest", str(SEEDS), db=tmp_path / "d.db")
     assert result.returncode == 0, result.stderr
-    assert f"{SEEDS}: took 5 skipped 0" in result.stdout
+    assert f"{SEEDS}: took 5 skipped 1 (1 unsupported file type)" in result.stdout
 
 
 def test_ingest_twice_says_why_it_skipped(tmp_path: Path) -> None:
     _bot("ingest", str(SEEDS), db=tmp_path / "d.db")
     result = _bot("ingest", str(SEEDS), db=tmp_path / "d.db")
     assert result.returncode == 0
-    assert "took 0 skipped 5 (5 duplicate" in result.stdout
+    assert "took 0 skipped 6 (5 duplicate (same text), 1 unsupported file type)" in result.stdout
 
 
 def test_ingest_exits_non_zero_only_when_nothing_could_be_read(tmp_path: Path) -> None:

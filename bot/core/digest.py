@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from bot.core.models import Lang, StoredArticle
@@ -15,10 +15,12 @@ PER_TOPIC = 5
 
 @dataclass(frozen=True, slots=True)
 class Interest:
-    """What a reader wants: topic ids, article languages (empty = all)."""
+    """What a reader wants: topic ids, article languages (empty = all), and the articles their
+    keywords matched (article id -> the keywords), found by the store's search."""
 
     topics: frozenset[str]
     langs: frozenset[Lang] = frozenset()
+    keyword_hits: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +33,8 @@ class DigestItem:
 
 @dataclass(frozen=True, slots=True)
 class DigestSection:
-    topic_id: str
+    #: The topic of the section; None for the section of keyword matches.
+    topic_id: str | None
     items: tuple[DigestItem, ...]
     more: int = 0
 
@@ -58,18 +61,20 @@ def compose(
     """Group new matching articles by the reader's topics; each story appears once, in the
     section of its best-scoring topic, best first by score and then recency."""
     now = now or datetime.now(UTC)
-    stories: dict[int, list[tuple[float, str, StoredArticle]]] = {}
+    stories: dict[int, list[tuple[float, str | None, StoredArticle]]] = {}
     for article in articles:
         if article.id in delivered or (interest.langs and article.lang not in interest.langs):
             continue
         matches = [t for t in article.topics if t.topic_id in interest.topics]
-        if not matches:
+        if matches:
+            best = max(matches, key=lambda t: t.score)
+            placed: tuple[float, str | None] = (best.score, best.topic_id)
+        elif article.id in interest.keyword_hits:
+            placed = (0.0, None)
+        else:
             continue
-        best = max(matches, key=lambda t: t.score)
-        stories.setdefault(article.story_id or article.id, []).append(
-            (best.score, best.topic_id, article)
-        )
-    sections: dict[str, list[DigestItem]] = {}
+        stories.setdefault(article.story_id or article.id, []).append((*placed, article))
+    sections: dict[str | None, list[DigestItem]] = {}
     for members in stories.values():
         members.sort(key=lambda m: (-m[0], -_ts(m[2], now)))
         score, topic_id, lead = members[0]
@@ -77,7 +82,8 @@ def compose(
             DigestItem(lead, score, tuple(m[2] for m in members[1:]))
         )
     ordered = []
-    for topic_id in sorted(sections, key=lambda t: -max(i.score for i in sections[t])):
+    # Topics by their best item; the keyword section last.
+    for topic_id in sorted(sections, key=lambda t: (t is None, -max(i.score for i in sections[t]))):
         items = sorted(sections[topic_id], key=lambda i: (-i.score, -_ts(i.article, now)))
         ordered.append(
             DigestSection(topic_id, tuple(items[:per_topic]), more=max(0, len(items) - per_topic))
@@ -94,7 +100,8 @@ def render_text(digest: Digest, topic_names: Mapping[str, str], *, width: int = 
     """A plain-text digest for the terminal (the Telegram layer renders HTML itself)."""
     lines: list[str] = []
     for section in digest.sections:
-        lines.append(f"== {topic_names.get(section.topic_id, section.topic_id)} ==")
+        name = topic_names.get(section.topic_id or "", section.topic_id or "keywords")
+        lines.append(f"== {name} ==")
         for item in section.items:
             lines.extend(_item_lines(item, width))
         if section.more:

@@ -11,9 +11,11 @@ class DalaError(Exception):
 
     key = "error.generic"
 
-    def __init__(self, message: str, **args: Any) -> None:
+    def __init__(self, message: str, *, key: str | None = None, **args: Any) -> None:
         super().__init__(message)
         self.message = message
+        if key is not None:
+            self.key = key
         self.args_map: dict[str, Any] = args
 
     def __str__(self) -> str:

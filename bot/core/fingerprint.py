@@ -1,10 +1,15 @@
-"""Fingerprints that make ingest idempotent: an exact hash of the words, and a SimHash for reprints.
+"""Fingerprints that make ingest idempotent: an exact hash of the words, and a MinHash sketch
+that finds reprints.
 
 The exact hash is taken over the lowercased word tokens only, so the same article with other
-whitespace, punctuation or line breaks hashes the same. The SimHash (Charikar) over 3-word
-shingles changes in only a few of its 64 bits when a reprint edits a few words; storing it in
-four 16-bit bands lets the store find candidates with an index lookup: two hashes within 3 bits
-of each other share at least one whole band (pigeonhole).
+whitespace, punctuation, line breaks or markup hashes the same.
+
+Reprints with small edits share most of their 3-word shingles (high Jaccard similarity) but not
+the exact hash. A one-permutation MinHash (Li, Owen & Zhang 2012) keeps, for each of 16 buckets,
+the smallest shingle hash that falls in it: one pass over the shingles, and the share of equal
+buckets estimates the Jaccard similarity. For lookup the 16 minima are cut into 8 bands of two;
+the store indexes each band, so two texts with Jaccard 0.8 share a band with probability
+1 - (1 - 0.8²)⁸ ≈ 0.9997, and candidates are then checked on the whole sketch.
 """
 
 from __future__ import annotations
@@ -16,29 +21,30 @@ from dataclasses import dataclass
 
 _WORD = re.compile(r"\w+")
 #: Reprints are recognised from their beginning; later paragraphs add cost, not evidence.
-MAX_SHINGLES = 400
-#: Two texts whose SimHashes differ in at most this many bits are one story.
-NEAR_DUPLICATE_BITS = 3
-
-_LANE = 12  # bits per counter lane; enough for MAX_SHINGLES votes
-_LANE_MASK = (1 << _LANE) - 1
-# _SPREAD[k][b]: a big integer with a 1 in lane (8k + i) for every bit i set in byte b, so adding
-# eight table entries per shingle counts the 64 bit votes at C speed instead of a 64-step loop.
-_SPREAD = tuple(
-    tuple(sum(1 << ((8 * k + i) * _LANE) for i in range(8) if b >> i & 1) for b in range(256))
-    for k in range(8)
-)
+MAX_SHINGLES = 600
+BUCKETS = 16
+BANDS = 8
+_ROWS = BUCKETS // BANDS
+_EMPTY = 0xFFFF_FFFF
+#: Estimated Jaccard similarity from which two texts are one story.
+NEAR_DUPLICATE_SIMILARITY = 0.5
 
 
 @dataclass(frozen=True, slots=True)
 class Fingerprint:
     content_hash: str
-    simhash: int  # signed 64-bit, to fit a BIGINT column
+    #: The 16 bucket minima as 128 hex digits (empty buckets are ffffffff).
+    sketch: str
 
     @property
-    def bands(self) -> tuple[int, int, int, int]:
-        u = self.simhash & 0xFFFF_FFFF_FFFF_FFFF
-        return (u & 0xFFFF, u >> 16 & 0xFFFF, u >> 32 & 0xFFFF, u >> 48 & 0xFFFF)
+    def bands(self) -> tuple[int, ...]:
+        """Eight 32-bit band hashes for the lookup index (0 for a band of empty buckets)."""
+        mins = _unpack(self.sketch)
+        out = []
+        for b in range(BANDS):
+            rows = mins[b * _ROWS : (b + 1) * _ROWS]
+            out.append(0 if all(r == _EMPTY for r in rows) else _band_hash(b, rows))
+        return tuple(out)
 
 
 def words(text: str) -> list[str]:
@@ -48,41 +54,40 @@ def words(text: str) -> list[str]:
 def fingerprint(text: str) -> Fingerprint:
     tokens = words(text)
     digest = hashlib.sha256(" ".join(tokens).encode()).hexdigest()
-    return Fingerprint(content_hash=digest, simhash=simhash(tokens))
+    return Fingerprint(content_hash=digest, sketch=sketch(tokens))
 
 
-def simhash(tokens: list[str]) -> int:
-    """Charikar SimHash of the 3-word shingles of `tokens`, as a signed 64-bit integer."""
+def sketch(tokens: list[str]) -> str:
+    """One-permutation MinHash of the 3-word shingles of `tokens`, as hex."""
     if len(tokens) < 3:
         shingles = [" ".join(tokens)] if tokens else []
     else:
         n = min(len(tokens) - 2, MAX_SHINGLES)
         shingles = [f"{tokens[i]} {tokens[i + 1]} {tokens[i + 2]}" for i in range(n)]
-    if not shingles:
-        return 0
-    t0, t1, t2, t3, t4, t5, t6, t7 = _SPREAD
-    votes = 0
+    mins = [_EMPTY] * BUCKETS
     for shingle in shingles:
-        raw = shingle.encode()
-        lo = zlib.crc32(raw)
-        hi = zlib.crc32(raw, 0x9E3779B9)
-        votes += (
-            t0[lo & 255]
-            + t1[lo >> 8 & 255]
-            + t2[lo >> 16 & 255]
-            + t3[lo >> 24]
-            + t4[hi & 255]
-            + t5[hi >> 8 & 255]
-            + t6[hi >> 16 & 255]
-            + t7[hi >> 24]
-        )
-    half = len(shingles) / 2
-    value = 0
-    for bit in range(64):
-        if (votes >> (bit * _LANE) & _LANE_MASK) > half:
-            value |= 1 << bit
-    return value - (1 << 64) if value >= 1 << 63 else value
+        h = zlib.crc32(shingle.encode())
+        bucket = h & (BUCKETS - 1)
+        # The bucket bits are equal within a bucket; the rest orders the shingles.
+        if h < mins[bucket]:
+            mins[bucket] = h
+    return "".join(f"{m:08x}" for m in mins)
 
 
-def hamming(a: int, b: int) -> int:
-    return ((a ^ b) & 0xFFFF_FFFF_FFFF_FFFF).bit_count()
+def similarity(a: str, b: str) -> float:
+    """Estimated Jaccard similarity of the shingle sets behind two sketches."""
+    pairs = [
+        (x, y) for x, y in zip(_unpack(a), _unpack(b), strict=True) if x != _EMPTY or y != _EMPTY
+    ]
+    if not pairs:
+        return 0.0
+    return sum(x == y for x, y in pairs) / len(pairs)
+
+
+def _unpack(sketch_hex: str) -> list[int]:
+    return [int(sketch_hex[i : i + 8], 16) for i in range(0, len(sketch_hex), 8)]
+
+
+def _band_hash(band: int, rows: list[int]) -> int:
+    raw = band.to_bytes(1, "big") + b"".join(r.to_bytes(4, "big") for r in rows)
+    return zlib.crc32(raw) or 1

@@ -122,3 +122,24 @@ class StoredArticle:
     source: str | None
     topics: tuple[TopicScore, ...]
     story_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """A reader: their settings and subscriptions, as the bot and the delivery see them."""
+
+    user_id: int
+    chat_id: int
+    language: Lang
+    timezone: str
+    digest_time: str  # HH:MM, local
+    frequency: str  # daily | weekly | off
+    alerts: bool
+    article_langs: frozenset[Lang]
+    paused: bool
+    active: bool
+    topics: frozenset[str]
+    keywords: tuple[str, ...]
+    next_digest_at: datetime | None
+    last_digest_at: datetime | None
+    created_at: datetime

@@ -10,14 +10,15 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-# A token is a run of letters; digits, punctuation and hyphens separate tokens, so
-# "тау-кен" gives "тау" and "кен" and a multi-word term matches it as a phrase.
-_TOKEN_RE = re.compile(r"[^\W\d_]+")
+# A token is a run of letters and digits starting with a letter ("co2", "pm10"), or a
+# currency sign, so that "$50 млрд" gives "$" "млрд" and an amount can be a phrase term.
+# Punctuation and hyphens separate tokens: "тау-кен" gives "тау" "кен", matched as a phrase.
+_TOKEN_RE = re.compile(r"[^\W\d_][^\W_]*|[$€£₸]")
 
 # Kazakh is often typed with look-alike letters from other alphabets (a Latin "i" for "і",
 # a schwa for "ә"); inside a Cyrillic word they are folded to the Kazakh letter, so that
 # "етедi" and "етеді" are one word to the matcher and the language detector.
-_CYRILLIC_LOOKALIKES = str.maketrans({"i": "і", "ə": "ә", "ӊ": "ң", "ґ": "ғ", "ё": "е"})
+_CYRILLIC_LOOKALIKES = str.maketrans({"i": "і", "ə": "ә", "ӊ": "ң", "ё": "е"})
 _FOLD = str.maketrans({"ё": "е", "\u00ad": None, "\u200b": None, "\u200c": None, "\u200d": None})
 
 # Leftover markup in text that a source passed through; ingest parses real HTML with
@@ -35,8 +36,8 @@ _CHROME_RE = re.compile(
            источник\s+фото|автор\s+фото|фото\s+автора|photo\s+credit|image|credit)
            \s*(?:[:.©/|-]|$)
       | .{0,40}(?:liczba\s+wejść|liczba\s+odsłon|просмотр(?:ов|ы)?|қаралым|views)\s*:?\s*\d
-      | (?:читайте\s+также|читайте\s+нас|оқи\s+отырыңыз|сондай-ақ\s+оқыңыз|czytaj\s+(?:też|także|więcej)|
-           zobacz\s+(?:też|także)|read\s+(?:more|also))\b
+      | (?:читайте\s+также|читайте\s+нас|оқи\s+отырыңыз|сондай-ақ\s+оқыңыз|
+           czytaj\s+(?:też|także|więcej)|zobacz\s+(?:też|także)|read\s+(?:more|also))\b
       | (?:поделиться|бөлісу|udostępnij|share|drukuj|print)\s*(?::|$)
       | strona\s+znajduje\s+się\s+w\s+archiwum
       | (?:©|copyright\s*(?:©|\d|:)|все\s+права\s+защищены|wszelkie\s+prawa\s+zastrzeżone)
@@ -150,7 +151,7 @@ def _ends_with_abbreviation(chunk: str) -> bool:
 
 
 def split_sentences(paragraph: str) -> Iterator[str]:
-    """Yield the sentences of one paragraph, lazily, without breaking on initials or abbreviations."""
+    """Yield a paragraph's sentences, lazily; initials and abbreviations do not end one."""
     start = 0
     for match in _SENTENCE_END_RE.finditer(paragraph):
         end = match.end()

@@ -186,7 +186,9 @@ def _parse_start_tag(data: bytes, begin: int, nested: list[_OpenTag], u16: int) 
             i += 1
         name = data[name_begin:i].decode("utf-8").lower()
         if not name:
-            raise EntityParseError(f'Empty attribute name in the tag "{tag}" at byte offset {begin}')
+            raise EntityParseError(
+                f'Empty attribute name in the tag "{tag}" at byte offset {begin}'
+            )
         while i < size and data[i] in _SPACES:
             i += 1
         if i >= size:
@@ -228,7 +230,9 @@ def _argument(tag: str, attributes: dict[str, str], begin: int) -> str:
         return attributes.get("href", "")
     if tag == "span":
         if attributes.get("class") != "tg-spoiler":
-            raise EntityParseError(f'Tag "span" must have class "tg-spoiler" at byte offset {begin}')
+            raise EntityParseError(
+                f'Tag "span" must have class "tg-spoiler" at byte offset {begin}'
+            )
         return ""
     if tag == "code":
         css = attributes.get("class", "")

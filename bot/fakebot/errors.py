@@ -35,9 +35,7 @@ MESSAGE_TO_DELETE_NOT_FOUND = "Bad Request: message to delete not found"
 MESSAGE_CANT_BE_EDITED = "Bad Request: message can't be edited"
 NO_TEXT_TO_EDIT = "Bad Request: there is no text in the message to edit"
 MESSAGE_ID_MISSING = "Bad Request: message identifier is not specified"
-QUERY_TOO_OLD = (
-    "Bad Request: query is too old and response timeout expired or query ID is invalid"
-)
+QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 WRONG_ACTION = "Bad Request: wrong parameter action in request"
 BOT_COMMAND_INVALID = "Bad Request: BOT_COMMAND_INVALID"
 BOT_COMMAND_DESCRIPTION_INVALID = "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID"

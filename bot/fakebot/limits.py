@@ -12,9 +12,7 @@ from bot.fakebot.models import Limits
 
 def too_many_requests(retry_after_s: float) -> ApiError:
     seconds = max(1, math.ceil(retry_after_s))
-    return ApiError(
-        429, f"Too Many Requests: retry after {seconds}", {"retry_after": seconds}
-    )
+    return ApiError(429, f"Too Many Requests: retry after {seconds}", {"retry_after": seconds})
 
 
 class FloodControl:

@@ -16,7 +16,9 @@ from typing import Any
 
 from bot.fakebot.errors import ApiError, bad_request
 
-SHARED_API_JSON = Path(__file__).resolve().parents[2].parent / "shared" / "telegram-bot-api" / "api.json"
+SHARED_API_JSON = (
+    Path(__file__).resolve().parents[2].parent / "shared" / "telegram-bot-api" / "api.json"
+)
 PACKAGED_SUBSET = Path(__file__).with_name("api_subset.json")
 
 _INTEGER = re.compile(r"-?\d+")

@@ -11,6 +11,7 @@ import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 from bot.fakebot import errors
@@ -26,7 +27,6 @@ from bot.fakebot.models import (
     ChatMessage,
     FakeUser,
     Fault,
-    FaultKind,
     Limits,
     UserStatus,
 )
@@ -71,8 +71,8 @@ class _Stored:
     payload: dict[str, Any]
     from_bot: bool
     kind: str
-    view_sent_at: Any  # datetime; Any keeps the dataclass free of a datetime import cycle
-    edited_at: Any = None
+    sent_at: datetime
+    edited_at: datetime | None = None
     deleted: bool = False
 
 
@@ -181,8 +181,13 @@ class World:
     ) -> ChatMessage:
         photo_id = f"photo-{next(self._query_ids)}"
         sizes = [
-            {"file_id": f"{photo_id}-{w}", "file_unique_id": f"{photo_id}-{w}u", "width": w,
-             "height": w * 3 // 4, "file_size": w * 100}
+            {
+                "file_id": f"{photo_id}-{w}",
+                "file_unique_id": f"{photo_id}-{w}u",
+                "width": w,
+                "height": w * 3 // 4,
+                "file_size": w * 100,
+            }
             for w in (90, 320, 1280)
         ]
         fields: dict[str, Any] = {"photo": sizes}
@@ -190,7 +195,9 @@ class World:
             fields["caption"] = caption
         return self._user_message(user_id, chat_id, "photo", fields)
 
-    def send_sticker(self, user_id: int, emoji: str = "👍", chat_id: int | None = None) -> ChatMessage:
+    def send_sticker(
+        self, user_id: int, emoji: str = "👍", chat_id: int | None = None
+    ) -> ChatMessage:
         sticker_id = f"sticker-{next(self._query_ids)}"
         sticker = {
             "file_id": sticker_id,
@@ -380,7 +387,7 @@ class World:
         self._event(chat, "sent", stored)
         return payload
 
-    def bot_message(self, chat: _Chat, message_id: int) -> _Stored | None:
+    def live_message(self, chat: _Chat, message_id: int) -> _Stored | None:
         stored = chat.messages.get(message_id)
         return None if stored is None or stored.deleted else stored
 
@@ -425,6 +432,7 @@ class World:
             raise ApiError(409, errors.POLL_CONFLICT)
         if self._poll is not None:
             self._poll.superseded.set()
+            self._notify()
         poll = self._poll = _Poll(is_gone)
         try:
             if allowed is not None:
@@ -490,12 +498,12 @@ class World:
         return {
             "message_id": message_id,
             "from": sender,
-            "chat": self._chat_object(chat),
+            "chat": self.chat_object(chat),
             "date": int(self.clock.now().timestamp()),
             **fields,
         }
 
-    def _chat_object(self, chat: _Chat) -> dict[str, Any]:
+    def chat_object(self, chat: _Chat) -> dict[str, Any]:
         if chat.user_id is None:
             return {"id": chat.id, "type": chat.type, "title": chat.title}
         user = self._users[chat.user_id].to_telegram()
@@ -521,12 +529,16 @@ class World:
         user = self.user(user_id)
         old = "kicked" if user.status is UserStatus.BLOCKED else "member"
         self._users[user_id] = replace(user, status=status)
-        bot = {k: v for k, v in self.bot_user().items() if k in ("id", "is_bot", "first_name", "username")}
+        bot = {
+            k: v
+            for k, v in self.bot_user().items()
+            if k in ("id", "is_bot", "first_name", "username")
+        }
         date = int(self.clock.now().timestamp())
         self._enqueue(
             "my_chat_member",
             {
-                "chat": self._chat_object(self._chats[user_id]),
+                "chat": self.chat_object(self._chats[user_id]),
                 "from": user.to_telegram(),
                 "date": date,
                 "old_chat_member": _member(old, bot),
@@ -546,7 +558,7 @@ class World:
             message_id=payload["message_id"],
             from_bot=stored.from_bot,
             text=payload.get("text"),
-            sent_at=stored.view_sent_at,
+            sent_at=stored.sent_at,
             entities=list(payload.get("entities") or payload.get("caption_entities") or []),
             buttons=buttons_of(payload.get("reply_markup")),
             kind=stored.kind,

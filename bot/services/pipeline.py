@@ -14,7 +14,7 @@ from sqlmodel import Session
 from bot.core import ingest
 from bot.core.errors import SourceError
 from bot.core.fetch import Fetcher
-from bot.core.fingerprint import NEAR_DUPLICATE_BITS, Fingerprint, fingerprint
+from bot.core.fingerprint import NEAR_DUPLICATE_SIMILARITY, Fingerprint, fingerprint, similarity
 from bot.core.models import Analysis, Document
 from bot.services.store import Store
 from storage import articles, sources
@@ -104,8 +104,8 @@ def ingest_path(
         if result.error is not None:
             report.errors.append(str(result.error))
             continue
-        if result.skipped_reason:
-            report.skipped[result.skipped_reason] += 1
+        if result.skipped:
+            report.skipped[result.skipped] += 1
             continue
         report.read_any = True
         store_documents(store, analyzer, source_id, result.documents, report)
@@ -127,7 +127,7 @@ def ingest_url(
         report.errors.append(str(exc))
         _record(store, source_id, report, now=now)
         return report
-    report.kind = result.kind
+    report.kind = result.kind or report.kind
     report.not_modified = result.not_modified
     report.read_any = True
     store_documents(store, analyzer, source_id, result.documents, report)
@@ -136,7 +136,7 @@ def ingest_url(
         source_id,
         report,
         now=now,
-        kind=result.kind,
+        kind=result.kind.value if result.kind else None,
         title=result.title,
         etag=result.etag,
         last_modified=result.last_modified,
@@ -206,7 +206,7 @@ def _store_one(
     analysis: Analysis,
     report: SourceReport,
 ) -> None:
-    story_id = articles.find_story(session, fp.simhash, fp.bands, NEAR_DUPLICATE_BITS)
+    story_id = articles.find_story(session, fp.sketch, fp.bands, _same_story)
     data = ArticleCreate(
         url=doc.url,
         title=analysis.title[:1024],
@@ -216,7 +216,7 @@ def _store_one(
         published_at=doc.published_at,
         source_id=source_id,
         content_hash=fp.content_hash,
-        simhash=fp.simhash,
+        sketch=fp.sketch,
     )
     links = [articles.TopicLink(t.topic_id, t.score, " ".join(t.terms)) for t in analysis.topics]
     added = articles.add(session, data, fp.bands, links, story_id)
@@ -225,6 +225,10 @@ def _store_one(
         return
     report.taken += 1
     report.reprints += added.reprint
+
+
+def _same_story(a: str, b: str) -> bool:
+    return similarity(a, b) >= NEAR_DUPLICATE_SIMILARITY
 
 
 def _record(

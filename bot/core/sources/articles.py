@@ -74,7 +74,8 @@ class _Header:
 
 def parse_article(text: str, *, origin: str) -> Document:
     """A Document from the text of a saved article; ParseError when no text is left."""
-    lines = [line.strip() for line in text.splitlines()]
+    # Runs of spaces (no-break ones too) become one space; indentation goes.
+    lines = [" ".join(line.split()) for line in text.splitlines()]
     header, start = _read_header(lines)
     rest = lines[start:]
     if header.title is None and not header.body:

@@ -10,12 +10,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import charset_normalizer
 import feedparser
 
 from bot.core.models import Document
 from bot.core.sources.plaintext import (
-    charset_of,
+    detect_charset,
     html_to_text,
     is_binary,
     mime_of,
@@ -121,13 +120,12 @@ def _feedparse(body: bytes, *, url: str, content_type: str) -> Any:
     else:
         return _run_feedparser(body, url, "application/xml; charset=utf-8")
     parsed = _run_feedparser(body, url, content_type or "application/xml")
-    if isinstance(parsed.get("bozo_exception"), _ENCODING_FAILURES) and not charset_of(
-        content_type
-    ):
-        # feedparser fell back to windows-1252 for undeclared or misdeclared bytes: detect instead.
-        best = charset_normalizer.from_bytes(body).best()
-        if best is not None:
-            utf8 = str(best).encode("utf-8")
+    if isinstance(parsed.get("bozo_exception"), _ENCODING_FAILURES):
+        # The declared (or RFC 3023 default) charset failed and feedparser fell back to
+        # windows-1252, which garbles anything not Western European: detect instead.
+        charset = detect_charset(body)
+        if charset is not None:
+            utf8 = body.decode(charset, errors="replace").encode("utf-8")
             parsed = _run_feedparser(utf8, url, "application/xml; charset=utf-8")
     return parsed
 
@@ -172,7 +170,8 @@ def _document(entry: Any, *, origin: str, feed_lang: str | None) -> Document | N
     if title is None:
         title = title_from_text(text)
     return Document(
-        text=text or title or "",
+        # Never empty: an entry with only a link still names something to read.
+        text=text or title or link or "",
         title=title,
         url=link,
         published_at=_published_at(entry),

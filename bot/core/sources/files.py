@@ -84,7 +84,7 @@ def read_path(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Fil
             if child.suffix.lower() in SUFFIX_KINDS:
                 yield read_file(child, max_bytes=max_bytes)
             else:
-                yield FileResult(child, skipped=f"{child}: unsupported file type, skipped")
+                yield FileResult(child, skipped="unsupported file type")
     else:
         yield read_file(path, max_bytes=max_bytes)
 
@@ -107,7 +107,8 @@ def _read(path: Path, max_bytes: int) -> list[Document]:
     if kind == "page":
         return [parse_page(body, url=None, origin=source)]
     if kind == "feed":
-        return list(parse_feed(body, url=path.resolve().as_uri(), origin=source).documents)
+        # No base URL: relative links in a local feed file stay relative.
+        return list(parse_feed(body, url="", origin=source).documents)
     text = decode(body, source=source)
     if kind == "article":
         return [parse_article(text, origin=source)]

@@ -51,7 +51,11 @@ def parse_page(
         with_metadata=True,
         include_comments=False,
         include_tables=True,
-        date_extraction_params={"extensive_search": True, "outputformat": _DATE_FORMAT},
+        date_extraction_params={
+            "extensive_search": True,
+            "original_date": True,
+            "outputformat": _DATE_FORMAT,
+        },
     )
     if extracted is None:
         raise parse_error(source, "no article text found")

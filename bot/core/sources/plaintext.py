@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import charset_normalizer
-import trafilatura
+import lxml.etree
+import lxml.html
 
 from bot.core.errors import ParseError
 
@@ -16,6 +17,9 @@ from bot.core.errors import ParseError
 _SNIFF_BYTES = 8192
 #: Titles made from text are cut at a word boundary below this many characters.
 TITLE_MAX_CHARS = 120
+
+#: On a detection tie, the first of these present wins (charset-normalizer's codec names).
+_TIE_PREFERENCE = ("utf_8", "cp1252", "latin_1")
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -82,24 +86,36 @@ def decode(body: bytes, *, source: str, charset: str | None = None) -> str:
     for codec in (charset or "utf-8", "utf-8"):
         with contextlib.suppress(UnicodeDecodeError, LookupError):
             return body.decode(codec)
-    best = charset_normalizer.from_bytes(body).best()
-    if best is None:
+    charset = detect_charset(body)
+    if charset is None:
         raise parse_error(source, "binary data or unknown encoding, not text")
-    return str(best)
+    return body.decode(charset, errors="replace")
+
+
+def detect_charset(body: bytes) -> str | None:
+    """The most likely charset of undeclared bytes, by charset-normalizer; None if none fits.
+
+    On a tie, windows-1252 wins: detection cannot tell French in cp1252 from cp1250 by the
+    letters alone, and cp1252 is what undeclared Western pages are in practice.
+    """
+    matches = charset_normalizer.from_bytes(body)
+    best = matches.best()
+    if best is None:
+        return None
+    tied = {m.encoding for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)}
+    return next((c for c in _TIE_PREFERENCE if c in tied), best.encoding)
 
 
 def html_to_text(html: str) -> str:
     """Visible text of HTML (document or fragment), a line per block, without scripts and styles."""
     if not html.strip():
         return ""
-    # load_html declines strings that do not start like markup; a wrapper makes them a fragment.
-    tree: Any = trafilatura.load_html(html)
-    if tree is None:
-        tree = trafilatura.load_html(f"<div>{html}</div>")
-    if tree is None:
+    try:
+        tree: Any = lxml.html.document_fromstring(html)
+    except (lxml.etree.ParserError, ValueError):
         return normalize_lines(html)
     for element in list(tree.iter(*_HIDDEN_TAGS)):
-        element.drop_tree()
+        element.drop_tree()  # keeps the element's tail text
     for element in tree.iter():
         if isinstance(element.tag, str) and element.tag.lower() in _BLOCK_TAGS:
             element.tail = "\n" + (element.tail or "")

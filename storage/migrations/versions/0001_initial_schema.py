@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 17:12:42.643704
+Create Date: 2026-11-25
 """
 
 from collections.abc import Sequence
@@ -35,12 +35,19 @@ def upgrade() -> None:
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('next_digest_at', storage.tables.UTCDateTime(timezone=True), nullable=True),
     sa.Column('last_digest_at', storage.tables.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('claimed_until', storage.tables.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('claimed_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('created_at', storage.tables.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('bot_user', schema=None) as batch_op:
         batch_op.create_index('ix_bot_user_due', ['active', 'paused', 'next_digest_at'], unique=False)
 
+    op.create_table('cursor',
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('value', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('name')
+    )
     op.create_table('source',
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('locator', sqlmodel.sql.sqltypes.AutoString(length=2048), nullable=False),
@@ -77,11 +84,15 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('source_id', sa.Integer(), nullable=True),
     sa.Column('content_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-    sa.Column('simhash', sa.BigInteger(), nullable=False),
-    sa.Column('sim_band0', sa.Integer(), nullable=False),
-    sa.Column('sim_band1', sa.Integer(), nullable=False),
-    sa.Column('sim_band2', sa.Integer(), nullable=False),
-    sa.Column('sim_band3', sa.Integer(), nullable=False),
+    sa.Column('sketch', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
+    sa.Column('lsh0', sa.BigInteger(), nullable=False),
+    sa.Column('lsh1', sa.BigInteger(), nullable=False),
+    sa.Column('lsh2', sa.BigInteger(), nullable=False),
+    sa.Column('lsh3', sa.BigInteger(), nullable=False),
+    sa.Column('lsh4', sa.BigInteger(), nullable=False),
+    sa.Column('lsh5', sa.BigInteger(), nullable=False),
+    sa.Column('lsh6', sa.BigInteger(), nullable=False),
+    sa.Column('lsh7', sa.BigInteger(), nullable=False),
     sa.Column('story_id', sa.Integer(), nullable=True),
     sa.Column('ingested_at', storage.tables.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['source_id'], ['source.id'], ondelete='SET NULL'),
@@ -92,10 +103,14 @@ def upgrade() -> None:
     with op.batch_alter_table('article', schema=None) as batch_op:
         batch_op.create_index('ix_article_ingested_at', ['ingested_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_article_lang'), ['lang'], unique=False)
-        batch_op.create_index('ix_article_simhash_band0', ['sim_band0'], unique=False)
-        batch_op.create_index('ix_article_simhash_band1', ['sim_band1'], unique=False)
-        batch_op.create_index('ix_article_simhash_band2', ['sim_band2'], unique=False)
-        batch_op.create_index('ix_article_simhash_band3', ['sim_band3'], unique=False)
+        batch_op.create_index('ix_article_lsh0', ['lsh0'], unique=False)
+        batch_op.create_index('ix_article_lsh1', ['lsh1'], unique=False)
+        batch_op.create_index('ix_article_lsh2', ['lsh2'], unique=False)
+        batch_op.create_index('ix_article_lsh3', ['lsh3'], unique=False)
+        batch_op.create_index('ix_article_lsh4', ['lsh4'], unique=False)
+        batch_op.create_index('ix_article_lsh5', ['lsh5'], unique=False)
+        batch_op.create_index('ix_article_lsh6', ['lsh6'], unique=False)
+        batch_op.create_index('ix_article_lsh7', ['lsh7'], unique=False)
         batch_op.create_index(batch_op.f('ix_article_story_id'), ['story_id'], unique=False)
 
     op.create_table('subscription',
@@ -161,10 +176,14 @@ def downgrade() -> None:
     op.drop_table('subscription')
     with op.batch_alter_table('article', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_article_story_id'))
-        batch_op.drop_index('ix_article_simhash_band3')
-        batch_op.drop_index('ix_article_simhash_band2')
-        batch_op.drop_index('ix_article_simhash_band1')
-        batch_op.drop_index('ix_article_simhash_band0')
+        batch_op.drop_index('ix_article_lsh7')
+        batch_op.drop_index('ix_article_lsh6')
+        batch_op.drop_index('ix_article_lsh5')
+        batch_op.drop_index('ix_article_lsh4')
+        batch_op.drop_index('ix_article_lsh3')
+        batch_op.drop_index('ix_article_lsh2')
+        batch_op.drop_index('ix_article_lsh1')
+        batch_op.drop_index('ix_article_lsh0')
         batch_op.drop_index(batch_op.f('ix_article_lang'))
         batch_op.drop_index('ix_article_ingested_at')
 
@@ -174,6 +193,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_source_next_fetch_at'))
 
     op.drop_table('source')
+    op.drop_table('cursor')
     with op.batch_alter_table('bot_user', schema=None) as batch_op:
         batch_op.drop_index('ix_bot_user_due')
 
