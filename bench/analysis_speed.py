@@ -10,6 +10,7 @@ use). Peak memory of each workload is measured in a fresh subprocess (max RSS).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import platform
 import resource
@@ -50,10 +51,8 @@ def run_langdetect(articles: list[tuple[str, str | None]]) -> float:
     detect(articles[0][0])
     start = time.perf_counter()
     for text, _ in articles:
-        try:
+        with contextlib.suppress(LangDetectException):
             detect(text)
-        except LangDetectException:
-            pass
     return time.perf_counter() - start
 
 
@@ -126,9 +125,8 @@ def main() -> None:
         print(
             f"{name:<46} {seconds / n * 1000:>10.3f} {n / seconds:>10.0f} {mem['peak_mib']:>12.1f}"
         )
-    print(
-        f"{'(python + corpus loaded, nothing run)':<46} {'':>10} {'':>10} {base_mem['peak_mib']:>12.1f}"
-    )
+    baseline = "(python + corpus loaded, nothing run)"
+    print(f"{baseline:<46} {'':>10} {'':>10} {base_mem['peak_mib']:>12.1f}")
     print()
     print(f"ratio ours / langdetect: {ours_s / langdetect_s:.3f} "
           f"(ours is {langdetect_s / ours_s:.1f}x faster)")  # fmt: skip

@@ -62,9 +62,14 @@ class Word:
 
 def words(query: str) -> list[Word]:
     """The query's words (at most `MAX_WORDS`) with their forms; empty when it has none."""
+    tokens = _tokens(query)
+    # One-letter words ("в", "i", "a") are prepositions and conjunctions in every language the
+    # store holds: they match nearly every article, so they are dropped beside longer words.
+    if any(len(t) > 1 for t in tokens):
+        tokens = [t for t in tokens if len(t) > 1]
     found: list[Word] = []
     seen: set[str] = set()
-    for token in _tokens(query):
+    for token in tokens:
         if token in seen:
             continue
         seen.add(token)
@@ -84,7 +89,7 @@ def search(
 ) -> tuple[list[int], int]:
     """Ids of the articles matching every word, best first, and their total up to `MAX_TOTAL`.
 
-    Ties in rank go to the newer article. `langs` keeps articles in those languages (empty:
+    Ties in rank go to the article stored last. `langs` keeps articles in those languages (empty:
     all). A query without words matches nothing.
     """
     parsed = words(query)
@@ -119,7 +124,7 @@ def _tokens(query: str) -> list[str]:
 
 
 def _forms(token: str) -> Word:
-    if not token.isalpha():  # numbers and codes ("2024", "co2") match as typed
+    if len(token) == 1 or not token.isalpha():  # numbers and codes ("2024", "co2") as typed
         return Word((token,))
     if len(token) > 4:
         # Drop an ending (one letter of a five-letter word, two of longer ones), keeping a
@@ -175,40 +180,41 @@ def _tsquery(parsed: Sequence[Word]) -> str:
 
 # --- SQLite -----------------------------------------------------------------------------------
 
-# bm25 weights per column (title, summary, text): a title hit outweighs several body hits.
-# FTS5 computes `rank` inside the virtual table and sorts there, so ORDER BY rank LIMIT does not
-# materialise the article rows; `rank` is negative, lower is better.
-_FTS5_RANK = "bm25(10.0, 4.0, 1.0)"
-
+# bm25 weights per column (title, summary, text, lang): a title hit outweighs several body hits,
+# and the language column, there only for filtering, does not count. bm25 is negative, lower is
+# better. Ranking and the language filter both stay inside the FTS5 index: no article row is
+# read until the page's ids are known. Measured on 100,000 articles, `ORDER BY bm25(...)` with
+# LIMIT (SQLite's top-N sorter) is faster than `ORDER BY rank` (FTS5 sorts every match), and
+# the tie-break on rowid (newest stored first) costs nothing, where one on a column of
+# `article` would read every matching row.
 _SQLITE_PAGE = """
-SELECT f.rowid
-FROM article_fts AS f
-{join}
-WHERE article_fts MATCH :q AND f.rank MATCH :rank {where}
-ORDER BY f.rank, a.published_at DESC, f.rowid DESC
+SELECT rowid FROM article_fts
+WHERE article_fts MATCH :q
+ORDER BY bm25(article_fts, 10.0, 4.0, 1.0, 0.0), rowid DESC
 LIMIT :limit OFFSET :offset
+"""
+_SQLITE_COUNT = """
+SELECT count(*) FROM (SELECT 1 FROM article_fts WHERE article_fts MATCH :q LIMIT :cap)
 """
 
 
 def _search_sqlite(
     session: Session, q: str, limit: int, offset: int, langs: Sequence[str]
 ) -> tuple[list[int], int]:
-    where = "AND a.lang IN :langs" if langs else ""
-    join = "JOIN article AS a ON a.id = f.rowid"
-    page = sa.text(_SQLITE_PAGE.format(join=join, where=where))
-    count_join = join if langs else ""
-    count = sa.text(
-        f"SELECT count(*) FROM (SELECT 1 FROM article_fts AS f {count_join} "
-        f"WHERE article_fts MATCH :q {where} LIMIT :cap)"
-    )
-    params: dict[str, object] = {"q": q, "rank": _FTS5_RANK, "cap": MAX_TOTAL}
+    # The words are looked for in the text columns only: "ru" must not match every Russian
+    # article through its language code.
+    q = f"{{title summary text}} : ({q})"
     if langs:
-        params["langs"] = list(langs)
-        page = page.bindparams(sa.bindparam("langs", expanding=True))
-        count = count.bindparams(sa.bindparam("langs", expanding=True))
-    ids = [row[0] for row in session.connection().execute(page, params | _paging(limit, offset))]
-    total = session.connection().execute(count, params).scalar_one()
+        q += " AND lang : (" + " OR ".join(_fts5_string(lang) for lang in langs) + ")"
+    conn = session.connection()
+    params = {"q": q, "cap": MAX_TOTAL} | _paging(limit, offset)
+    ids = [row[0] for row in conn.execute(sa.text(_SQLITE_PAGE), params)]
+    total = conn.execute(sa.text(_SQLITE_COUNT), params).scalar_one()
     return ids, total
+
+
+def _fts5_string(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"'
 
 
 # --- PostgreSQL -------------------------------------------------------------------------------
@@ -219,8 +225,7 @@ _POSTGRES_PAGE = """
 SELECT a.id
 FROM article AS a, to_tsquery('simple', :q) AS q
 WHERE a.search_vector @@ q {where}
-ORDER BY ts_rank_cd('{{0.1, 0.2, 0.4, 1.0}}', a.search_vector, q, 1) DESC,
-         coalesce(a.published_at, a.ingested_at) DESC, a.id DESC
+ORDER BY ts_rank_cd('{{0.1, 0.2, 0.4, 1.0}}', a.search_vector, q, 1) DESC, a.id DESC
 LIMIT :limit OFFSET :offset
 """
 

@@ -1,4 +1,4 @@
-"""Robustness of the analysis (issue 4, part 7): every odd input gets an answer, never an exception."""
+"""Robustness of the analysis (issue 4, part 7): odd input gets an answer, never an exception."""
 
 from __future__ import annotations
 

@@ -48,7 +48,8 @@ def test_ingest_twice_says_why_it_skipped(tmp_path: Path) -> None:
     _bot("ingest", str(SEEDS), db=tmp_path / "d.db")
     result = _bot("ingest", str(SEEDS), db=tmp_path / "d.db")
     assert result.returncode == 0
-    assert "took 0 skipped 6 (5 duplicate (same text), 1 unsupported file type)" in result.stdout
+    assert "took 0 skipped 6 (1 duplicate (same text)" not in result.stdout
+    assert "took 0 skipped 6 (4 duplicate (same text), 1 duplicate (same url)" in result.stdout
 
 
 def test_ingest_exits_non_zero_only_when_nothing_could_be_read(tmp_path: Path) -> None:

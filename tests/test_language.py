@@ -1,4 +1,4 @@
-"""Language detection (issue 4, part 1): ru, kk, pl, en by rule, others by langdetect, `und` if unsure."""
+"""Language detection (issue 4, part 1): ru, kk, pl, en by rule, others by langdetect."""
 
 from __future__ import annotations
 

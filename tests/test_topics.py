@@ -34,7 +34,7 @@ def topic_ids(taxonomy: Taxonomy, title: str, body: str, lang: Lang) -> set[str]
 
 
 def test_shipped_taxonomy_has_the_required_topics_named_in_every_language(taxonomy) -> None:
-    assert REQUIRED_IDS <= set(taxonomy.ids)
+    assert set(taxonomy.ids) >= REQUIRED_IDS
     for topic in taxonomy.topics:
         assert set(topic.names) >= set(PRODUCT_LANGS)
         assert topic.description
@@ -43,9 +43,9 @@ def test_shipped_taxonomy_has_the_required_topics_named_in_every_language(taxono
 
 @pytest.mark.parametrize(
     ("name", "topic_id"),
-    [("water", "water"), ("WATER", "water"), ("Водные ресурсы", "water"), ("су ресурстары", "water"),
-     ("Woda", "water"), ("rare earths", "rare_earths"), ("Air quality", "air_quality"),
-     ("Электромобили", "ev")],
+    [("water", "water"), ("WATER", "water"), ("Водные ресурсы", "water"),
+     ("су ресурстары", "water"), ("Woda", "water"), ("rare earths", "rare_earths"),
+     ("Air quality", "air_quality"), ("Электромобили", "ev")],
 )  # fmt: skip
 def test_resolve_finds_a_topic_by_id_or_name_in_any_language(taxonomy, name, topic_id) -> None:
     topic = taxonomy.resolve(name)

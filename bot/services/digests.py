@@ -17,6 +17,7 @@ from bot.core.models import Profile, StoredArticle
 from bot.services.articles import to_stored
 from bot.services.store import Store
 from storage import articles, deliveries, search
+from storage.tables import User
 
 #: How far back the window reaches; older news is not "new" in any digest.
 LOOKBACK = timedelta(days=7)
@@ -101,3 +102,15 @@ def mark_delivered(
 ) -> None:
     with store.write() as session:
         deliveries.record(session, user_id, article_ids, kind=kind, now=now)
+
+
+def record_sent(
+    store: Store, user_id: int, article_ids: Sequence[int], *, kind: str, now: datetime
+) -> None:
+    """Record a digest the reader received on request: its articles and the moment."""
+    with store.write() as session:
+        deliveries.record(session, user_id, article_ids, kind=kind, now=now)
+        user = session.get(User, user_id)
+        if user is not None:
+            user.last_digest_at = now
+            session.add(user)

@@ -63,7 +63,7 @@ def search(
             session, query, limit=page_size, offset=(page - 1) * page_size, langs=langs
         )
         pages = max(1, -(-total // page_size))
-        if page > pages:
+        if page > pages and total:
             page = pages
             ids, total = search_repo.search(
                 session, query, limit=page_size, offset=(page - 1) * page_size, langs=langs

@@ -1,6 +1,6 @@
 """full-text search over articles
 
-SQLite: an external-content FTS5 table `article_fts` over article(title, summary, text), kept in
+SQLite: an external-content FTS5 table `article_fts` over article(title, summary, text, lang), kept in
 sync by triggers. PostgreSQL: a generated `search_vector` tsvector column with a GIN index.
 Neither is in `storage.tables` (SQLModel cannot describe them); `storage.search` queries them
 with raw SQL. Existing rows are indexed here: FTS5 'rebuild', and PostgreSQL computes a stored
@@ -19,14 +19,15 @@ down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# unicode61 folds case in every script and, with remove_diacritics 2, "wodą" to "woda", so a
+# `lang` is indexed too, so a language filter is part of the MATCH and is answered by the index
+# instead of by reading every matching article row. unicode61 folds case in every script and, with remove_diacritics 2, "wodą" to "woda", so a
 # query typed without Polish letters still matches. The prefix indexes serve the stem prefix
 # queries of storage.search ("лити"* for "литий"); longer prefixes are selective enough to be
 # answered from the term index alone.
 _SQLITE_UPGRADE = [
     """
     CREATE VIRTUAL TABLE article_fts USING fts5(
-        title, summary, text,
+        title, summary, text, lang,
         content='article', content_rowid='id',
         tokenize='unicode61 remove_diacritics 2',
         prefix='3 4 5'
@@ -34,24 +35,25 @@ _SQLITE_UPGRADE = [
     """,
     """
     CREATE TRIGGER article_fts_insert AFTER INSERT ON article BEGIN
-        INSERT INTO article_fts(rowid, title, summary, text)
-        VALUES (new.id, new.title, new.summary, new.text);
+        INSERT INTO article_fts(rowid, title, summary, text, lang)
+        VALUES (new.id, new.title, new.summary, new.text, new.lang);
     END
     """,
     # An external-content table must be told the old values to remove them from the index.
     """
     CREATE TRIGGER article_fts_delete AFTER DELETE ON article BEGIN
-        INSERT INTO article_fts(article_fts, rowid, title, summary, text)
-        VALUES ('delete', old.id, old.title, old.summary, old.text);
+        INSERT INTO article_fts(article_fts, rowid, title, summary, text, lang)
+        VALUES ('delete', old.id, old.title, old.summary, old.text, old.lang);
     END
     """,
     # Only edits of the indexed columns re-index (not the story_id set right after insert).
     """
-    CREATE TRIGGER article_fts_update AFTER UPDATE OF title, summary, text ON article BEGIN
-        INSERT INTO article_fts(article_fts, rowid, title, summary, text)
-        VALUES ('delete', old.id, old.title, old.summary, old.text);
-        INSERT INTO article_fts(rowid, title, summary, text)
-        VALUES (new.id, new.title, new.summary, new.text);
+    CREATE TRIGGER article_fts_update AFTER UPDATE OF title, summary, text, lang ON article
+    BEGIN
+        INSERT INTO article_fts(article_fts, rowid, title, summary, text, lang)
+        VALUES ('delete', old.id, old.title, old.summary, old.text, old.lang);
+        INSERT INTO article_fts(rowid, title, summary, text, lang)
+        VALUES (new.id, new.title, new.summary, new.text, new.lang);
     END
     """,
     "INSERT INTO article_fts(article_fts) VALUES ('rebuild')",

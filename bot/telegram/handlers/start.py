@@ -1,0 +1,42 @@
+"""/start and /help."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.services import users
+from bot.telegram import keyboards
+from bot.telegram.context import DalaContext
+from bot.telegram.handlers.common import lang_of, reply, run
+from bot.telegram.i18n import interface_lang
+
+
+async def start(update: Update, context: DalaContext) -> None:
+    """Greet in the client's language, explain in three lines, show the topic picker."""
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None
+    deps = context.deps
+    known = await run(users.language_of, deps.store, user.id)
+    profile, _ = await run(
+        users.start,
+        deps.store,
+        user_id=user.id,
+        chat_id=chat.id,
+        language=known or interface_lang(user.language_code),
+        timezone=deps.settings.default_timezone,
+        now=deps.clock(),
+    )
+    lang = profile.language
+    await reply(
+        update,
+        deps.catalog.t(lang, "start.greeting", time=profile.digest_time, zone=profile.timezone),
+    )
+    await reply(
+        update,
+        deps.catalog.t(lang, "topics.prompt_single"),
+        keyboards.topics(deps.taxonomy, deps.catalog, lang, profile.topics, 0),
+    )
+
+
+async def help_(update: Update, context: DalaContext) -> None:
+    await reply(update, context.deps.catalog.t(await lang_of(update, context), "help.text"))

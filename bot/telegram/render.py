@@ -1,0 +1,170 @@
+"""Telegram HTML for digests, lists and search pages, split at item boundaries.
+
+Every value from an article is escaped here; tags come only from this module and the catalog,
+so a message can never fail with "can't parse entities". A message holds at most 4,096
+characters after entity parsing; chunks are cut between items, never inside one.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from datetime import datetime, tzinfo
+from typing import TypeGuard
+from urllib.parse import urlsplit
+
+from bot.core.digest import Digest, DigestItem
+from bot.core.models import Lang, StoredArticle
+from bot.core.topics import Taxonomy
+from bot.telegram.i18n import Catalog, Html
+
+#: Telegram's limit is 4,096 characters after parsing; raw HTML is longer than what it shows,
+#: so staying under the limit in raw length is always safe.
+MAX_MESSAGE = 4096
+SUMMARY_CHARS = 300
+TITLE_CHARS = 200
+
+
+def esc(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def _attr(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def source_label(article: StoredArticle) -> str:
+    """The host of the article's link, else of its source, else nothing."""
+    for candidate in (article.url, article.source):
+        if candidate and "://" in candidate:
+            host = urlsplit(candidate).hostname or ""
+            return host.removeprefix("www.")
+    return ""
+
+
+def item(
+    article: StoredArticle,
+    catalog: Catalog,
+    lang: Lang,
+    zone: tzinfo,
+    *,
+    also: Sequence[StoredArticle] = (),
+    with_terms: bool = True,
+) -> str:
+    """One article: linked title, source and date, a two-line summary, matched words, links."""
+    title = esc(_clip(article.title, TITLE_CHARS))
+    head = (
+        f'<a href="{_attr(article.url)}">{title}</a>'
+        if _linkable(article.url)
+        else f"<b>{title}</b>"
+    )
+    when = article.published_at or article.ingested_at
+    meta = " · ".join(p for p in (esc(source_label(article)), _date(when, zone)) if p)
+    lines = [f"• {head}", f"<i>{meta}</i>"]
+    if article.summary:
+        lines.append(esc(_clip(article.summary, SUMMARY_CHARS)))
+    terms = list(dict.fromkeys(t for topic in article.topics for t in topic.terms))[:6]
+    if with_terms and terms:
+        lines.append(f"<i>{esc(catalog.t(lang, 'digest.matched'))}: {esc(', '.join(terms))}</i>")
+    links = [
+        f'<a href="{_attr(o.url)}">{esc(o.lang.value)} · {esc(source_label(o) or o.lang.value)}</a>'
+        for o in also
+        if _linkable(o.url)
+    ]
+    if links:
+        lines.append(f"{esc(catalog.t(lang, 'digest.also'))}: " + ", ".join(links))
+    return "\n".join(lines)
+
+
+def digest(
+    value: Digest,
+    taxonomy: Taxonomy,
+    catalog: Catalog,
+    lang: Lang,
+    zone: tzinfo,
+    now: datetime,
+    *,
+    header_key: str = "digest.header",
+) -> list[str]:
+    """The digest as messages: a header, then per topic its name, items and "and K more"."""
+    blocks: list[str] = [catalog.t(lang, header_key, date=_date(now, zone))]
+    for section in value.sections:
+        if section.topic_id is None:
+            name = catalog.t(lang, "digest.keywords_section")
+        else:
+            name = (
+                taxonomy[section.topic_id].name(lang)
+                if section.topic_id in taxonomy
+                else section.topic_id
+            )
+        blocks.append(f"<b>{esc(name)}</b>")
+        blocks.extend(_item(i, catalog, lang, zone) for i in section.items)
+        if section.more and section.topic_id is not None:
+            more = catalog.plural(lang, "more", section.more)
+            blocks.append(catalog.t(lang, "digest.more", more=more, topic=section.topic_id))
+    return chunk(blocks)
+
+
+def _item(value: DigestItem, catalog: Catalog, lang: Lang, zone: tzinfo) -> str:
+    return item(value.article, catalog, lang, zone, also=value.also)
+
+
+def listing(
+    header: str, articles: Iterable[StoredArticle], catalog: Catalog, lang: Lang, zone: tzinfo
+) -> list[str]:
+    return chunk([header, *(item(a, catalog, lang, zone, with_terms=False) for a in articles)])
+
+
+def chunk(blocks: Sequence[str], limit: int = MAX_MESSAGE) -> list[str]:
+    """Join blocks with blank lines into messages of at most `limit` characters, cutting only
+    between blocks. A single block longer than the limit (it cannot happen with the clips
+    above) would be cut at a line boundary."""
+    messages: list[str] = []
+    current = ""
+    for block in blocks:
+        for piece in _fit(block, limit):
+            candidate = f"{current}\n\n{piece}" if current else piece
+            if len(candidate) <= limit:
+                current = candidate
+            else:
+                messages.append(current)
+                current = piece
+    if current:
+        messages.append(current)
+    return messages
+
+
+def _fit(block: str, limit: int) -> list[str]:
+    if len(block) <= limit:
+        return [block]
+    out: list[str] = []
+    current = ""
+    for line in block.split("\n"):
+        line = line if len(line) <= limit else esc(_clip(html.unescape(line), limit // 2))
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) <= limit:
+            current = candidate
+        else:
+            out.append(current)
+            current = line
+    if current:
+        out.append(current)
+    return out
+
+
+def _linkable(url: str | None) -> TypeGuard[str]:
+    return bool(url) and urlsplit(url or "").scheme in ("http", "https")
+
+
+def _date(moment: datetime, zone: tzinfo) -> str:
+    return moment.astimezone(zone).strftime("%d.%m.%Y")
+
+
+def safe(text: str) -> Html:
+    """Mark rendered HTML as safe for a catalog argument."""
+    return Html(text)
