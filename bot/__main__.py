@@ -61,7 +61,21 @@ def _parser() -> argparse.ArgumentParser:
         description="Run the bot against TELEGRAM_API_URL. Without TELEGRAM_BOT_TOKEN it runs "
         "the offline demo instead.",
     )
+    p.add_argument(
+        "--deliver-only",
+        action="store_true",
+        help="do not receive updates: only send due digests (run any number of these beside "
+        "one full process, with PostgreSQL)",
+    )
     p.set_defaults(handler=cmd_run)
+
+    p = sub.add_parser(
+        "deliver",
+        help="a delivery-only process (same as run --deliver-only)",
+        description="Send due digests without receiving updates. Several can run against one "
+        "PostgreSQL database; each digest is claimed by exactly one process.",
+    )
+    p.set_defaults(handler=cmd_deliver)
 
     p = sub.add_parser(
         "demo",
@@ -225,12 +239,30 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         print("TELEGRAM_BOT_TOKEN is not set: running the offline demo.\n", file=sys.stderr)
         demo_args = _parser().parse_args(["demo"])
         return cmd_demo(demo_args, settings)
-    from bot.telegram.application import run_bot
+    return _serve(settings, settings.token, updates=not args.deliver_only)
+
+
+def cmd_deliver(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.token is None:
+        print("error: TELEGRAM_BOT_TOKEN is not set; a delivery process needs it", file=sys.stderr)
+        return 2
+    return _serve(settings, settings.token, updates=False)
+
+
+def _serve(settings: Settings, token: str, *, updates: bool) -> int:
+    from bot import scheduling
+    from bot.telegram import application
+    from bot.telegram.context import Deps
+    from bot.telegram.i18n import Catalog
 
     analyzer = _analyzer(settings)
     store = _store(settings.database_url, analyzer)
+    deps = Deps(settings=settings, store=store, analyzer=analyzer, catalog=Catalog.load())
+    app = application.build(deps, token)
+    scheduling.install(app, updates=updates)
+    log.get("bot").info("bot.starting", updates=updates, api=settings.telegram_api_url)
     try:
-        run_bot(settings, store, analyzer)
+        application.run(app, updates=updates)
     finally:
         store.close()
     return 0
@@ -255,7 +287,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_sandbox(args: argparse.Namespace, settings: Settings) -> int:
     from bot.sandbox import run_sandbox
 
-    return run_sandbox(settings, language=args.language)
+    code: int = run_sandbox(settings, language=args.language)
+    return code
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     default_timezone: str = Field(default="Asia/Almaty", alias="DEFAULT_TIMEZONE")
     digest_tick_s: int = Field(default=60, ge=5, alias="DIGEST_TICK_S")
     delivery_rate_per_s: float = Field(default=29.0, gt=0, le=30, alias="DELIVERY_RATE_PER_S")
+    chat_interval_s: float = Field(default=1.0, ge=0, alias="CHAT_INTERVAL_S")
 
     @field_validator("admin_ids", mode="before")
     @classmethod

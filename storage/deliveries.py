@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from storage.tables import Delivery, User
+from storage.tables import Cursor, Delivery, User
 
 
 def record(
@@ -107,3 +107,22 @@ def finish(
     user.claimed_by = None
     session.add(user)
     return True
+
+
+def postpone(session: Session, user_id: int, *, worker: str, until: datetime) -> None:
+    user = session.get(User, user_id)
+    if user is not None and user.claimed_by == worker:
+        user.claimed_until = until
+        user.claimed_by = None
+        session.add(user)
+
+
+def cursor(session: Session, name: str) -> int:
+    row = session.get(Cursor, name)
+    return row.value if row else 0
+
+
+def set_cursor(session: Session, name: str, value: int) -> None:
+    row = session.get(Cursor, name) or Cursor(name=name)
+    row.value = max(row.value, value)
+    session.add(row)

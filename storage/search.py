@@ -93,8 +93,11 @@ def search(
     all). A query without words matches nothing.
     """
     parsed = words(query)
-    if not parsed or limit <= 0:
+    if not parsed:
         return [], 0
+    # Pages end at MAX_TOTAL like the count, which also bounds the cost of a deep OFFSET.
+    offset = max(0, offset)
+    limit = max(0, min(limit, MAX_TOTAL - offset))
     dialect = session.get_bind().dialect.name
     if dialect == "sqlite":
         return _search_sqlite(session, _fts5_query(parsed), limit, offset, langs)
@@ -206,11 +209,7 @@ def _search_sqlite(
     q = f"{{title summary text}} : ({q})"
     if langs:
         q += " AND lang : (" + " OR ".join(_fts5_string(lang) for lang in langs) + ")"
-    conn = session.connection()
-    params = {"q": q, "cap": MAX_TOTAL} | _paging(limit, offset)
-    ids = [row[0] for row in conn.execute(sa.text(_SQLITE_PAGE), params)]
-    total = conn.execute(sa.text(_SQLITE_COUNT), params).scalar_one()
-    return ids, total
+    return _run(session, sa.text(_SQLITE_PAGE), sa.text(_SQLITE_COUNT), {"q": q}, limit, offset)
 
 
 def _fts5_string(value: str) -> str:
@@ -239,13 +238,24 @@ def _search_postgres(
         "SELECT count(*) FROM (SELECT 1 FROM article AS a, to_tsquery('simple', :q) AS q "
         f"WHERE a.search_vector @@ q {where} LIMIT :cap) AS m"
     )
-    params: dict[str, object] = {"q": q, "cap": MAX_TOTAL}
+    params: dict[str, object] = {"q": q}
     if langs:
         params["langs"] = list(langs)
-    ids = [row[0] for row in session.connection().execute(page, params | _paging(limit, offset))]
-    total = session.connection().execute(count, params).scalar_one()
+    return _run(session, page, count, params, limit, offset)
+
+
+def _run(
+    session: Session,
+    page: sa.TextClause,
+    count: sa.TextClause,
+    params: dict[str, object],
+    limit: int,
+    offset: int,
+) -> tuple[list[int], int]:
+    conn = session.connection()
+    ids: list[int] = []
+    if limit:
+        rows = conn.execute(page, params | {"limit": limit, "offset": offset})
+        ids = [row[0] for row in rows]
+    total: int = conn.execute(count, params | {"cap": MAX_TOTAL}).scalar_one()
     return ids, total
-
-
-def _paging(limit: int, offset: int) -> dict[str, object]:
-    return {"limit": limit, "offset": max(0, min(offset, MAX_TOTAL))}

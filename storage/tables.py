@@ -1,4 +1,4 @@
-"""SQLModel tables. Rows stay inside `storage` and `bot.services`; the rest of Dala sees frozen values.
+"""SQLModel tables. Rows stay in `storage` and `bot.services`; the rest of Dala sees frozen values.
 
 Follows SQLModel's multiple-models pattern: a `...Base` with the shared fields, the `table=True`
 model, and a `...Create` used by the repositories to validate what goes in.

@@ -68,3 +68,18 @@ def forget(session: Session, user_id: int) -> None:
     session.exec(delete(Delivery).where(col(Delivery.user_id) == user_id))
     session.exec(delete(Subscription).where(col(Subscription.user_id) == user_id))
     session.exec(delete(User).where(col(User.id) == user_id))
+
+
+def alert_subscribers(session: Session, topic_ids: Sequence[str]) -> list[User]:
+    """Active readers with alerts on who follow any of these topics."""
+    followers = select(Subscription.user_id).where(col(Subscription.topic_id).in_(topic_ids))
+    return list(
+        session.exec(
+            select(User).where(
+                col(User.alerts),
+                col(User.active),
+                sa.not_(col(User.paused)),
+                col(User.id).in_(followers),
+            )
+        ).all()
+    )

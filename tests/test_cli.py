@@ -12,7 +12,7 @@ import pytest
 
 from .conftest import ROOT, SEEDS
 
-COMMANDS = ["run", "demo", "ingest", "articles", "analyze", "eval", "sandbox"]
+COMMANDS = ["run", "deliver", "demo", "ingest", "articles", "analyze", "eval", "sandbox"]
 
 
 def _bot(*args: str, db: Path | None = None, **env: str) -> subprocess.CompletedProcess[str]:

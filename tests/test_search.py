@@ -111,6 +111,11 @@ def test_pages_are_disjoint_and_give_the_total(store: Store, add: Add) -> None:
     assert not pages[0].capped
 
 
+def test_language_code_is_not_a_search_word(store: Store, add: Add) -> None:
+    add("Уран в Казахстане", "Компания увеличила добычу урана в этом году.", lang="ru")
+    assert _ids(store, "ru") == []
+
+
 def test_page_past_the_last_gives_the_last_page(store: Store, add: Add) -> None:
     for i in range(7):
         add(f"Газ {i}", f"Сводка номер {i}.")
@@ -120,7 +125,7 @@ def test_page_past_the_last_gives_the_last_page(store: Store, add: Add) -> None:
 
 def test_no_match_is_an_empty_first_page(store: Store, add: Add) -> None:
     add("Уран")
-    result = search.search(store, "молибден", page=1)
+    result = search.search(store, "молибден", page=3)
     assert (result.items, result.total, result.page, result.pages) == ((), 0, 1, 1)
 
 

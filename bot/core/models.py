@@ -8,7 +8,7 @@ from enum import StrEnum
 
 
 class Lang(StrEnum):
-    """An article or interface language: ISO 639-1 codes as langdetect names them, plus Kazakh and `und`."""
+    """An article or interface language: ISO 639-1 codes as langdetect has them, plus kk and und."""
 
     AF = "af"
     AR = "ar"

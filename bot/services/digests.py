@@ -12,11 +12,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.core import digest as composer
+from bot.core import schedule, timezones
 from bot.core.digest import Digest, Interest
 from bot.core.models import Profile, StoredArticle
 from bot.services.articles import to_stored
 from bot.services.store import Store
+from bot.services.users import to_profile
 from storage import articles, deliveries, search
+from storage import users as users_repo
 from storage.tables import User
 
 #: How far back the window reaches; older news is not "new" in any digest.
@@ -114,3 +117,111 @@ def record_sent(
         if user is not None:
             user.last_digest_at = now
             session.add(user)
+
+
+# --- scheduled delivery ----------------------------------------------------------------------
+
+#: How long a claimed reader stays with the claiming process; one that dies lets it lapse.
+CLAIM_LEASE = timedelta(minutes=10)
+
+
+def claim_due(
+    store: Store, *, now: datetime, limit: int, worker: str, lease: timedelta = CLAIM_LEASE
+) -> list[Profile]:
+    """Claim readers whose digest is due, for this process only."""
+    with store.write() as session:
+        rows = deliveries.claim_due(session, now=now, limit=limit, worker=worker, lease=lease)
+        subs = users_repo.subscriptions_of(session, [u.id for u in rows])
+        return [to_profile(u, subs[u.id]) for u in rows]
+
+
+def next_slot(profile: Profile, now: datetime) -> datetime | None:
+    """The reader's next regular digest after `now`: one catch-up, never one per missed day."""
+    due_at = profile.next_digest_at or now
+    return schedule.catch_up(
+        due_at=due_at,
+        now=now,
+        local_time=schedule.parse_time(profile.digest_time),
+        zone=timezones.load_zone(profile.timezone),
+        frequency=schedule.Frequency(profile.frequency),
+    )
+
+
+def finish(store: Store, profile: Profile, *, worker: str, now: datetime, sent: bool) -> bool:
+    """The digest went out (or there was nothing new): schedule the next one, drop the claim."""
+    with store.write() as session:
+        return deliveries.finish(
+            session,
+            profile.user_id,
+            worker=worker,
+            sent_at=now if sent else None,
+            next_at=next_slot(profile, now),
+        )
+
+
+def postpone(store: Store, user_id: int, *, worker: str, until: datetime) -> None:
+    """Telegram failed for now: keep the digest due and let it be claimed again after `until`."""
+    with store.write() as session:
+        deliveries.postpone(session, user_id, worker=worker, until=until)
+
+
+def record_message(
+    store: Store, user_id: int, article_ids: Sequence[int], *, kind: str, now: datetime
+) -> None:
+    """Telegram accepted a message: its articles are delivered and never sent again."""
+    with store.write() as session:
+        deliveries.record(session, user_id, article_ids, kind=kind, now=now)
+
+
+# --- alerts -------------------------------------------------------------------------------------
+
+ALERT_CURSOR = "alerts"
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    profile: Profile
+    article: StoredArticle
+    topic_id: str
+
+
+def pending_alerts(
+    store: Store, window: ArticleWindow, *, now: datetime, min_score: float
+) -> tuple[list[Alert], int]:
+    """Strong matches stored since the last look, for readers with alerts on; and the id up to
+    which articles were looked at (pass it to `advance_alerts` once they are sent)."""
+    window.refresh(store, now)
+    with store.read() as session:
+        after = deliveries.cursor(session, ALERT_CURSOR)
+        fresh = [a for a in window.by_id.values() if a.id > after]
+        if after == 0:  # first run: start from now, do not alert on the whole back catalogue
+            return [], window.max_id
+        strong: dict[str, list[StoredArticle]] = {}
+        for article in fresh:
+            for t in article.topics:
+                if t.score >= min_score:
+                    strong.setdefault(t.topic_id, []).append(article)
+        if not strong:
+            return [], max((a.id for a in fresh), default=after)
+        rows = users_repo.alert_subscribers(session, list(strong))
+        subs = users_repo.subscriptions_of(session, [u.id for u in rows])
+        readers = [to_profile(u, subs[u.id]) for u in rows]
+        ids = [a.id for a in fresh]
+        sent = deliveries.delivered(session, [p.user_id for p in readers], min(ids) - 1)
+    alerts = []
+    for profile in readers:
+        seen: set[int] = set()
+        for topic_id in sorted(profile.topics & strong.keys()):
+            for article in strong[topic_id]:
+                if article.id in seen or article.id in sent[profile.user_id]:
+                    continue
+                if profile.article_langs and article.lang not in profile.article_langs:
+                    continue
+                seen.add(article.id)
+                alerts.append(Alert(profile, article, topic_id))
+    return alerts, max(ids)
+
+
+def advance_alerts(store: Store, upto: int) -> None:
+    with store.write() as session:
+        deliveries.set_cursor(session, ALERT_CURSOR, upto)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from bot.core.errors import UserInputError
 from bot.core.models import StoredArticle
@@ -63,20 +63,28 @@ def search(
             session, query, limit=page_size, offset=(page - 1) * page_size, langs=langs
         )
         pages = max(1, -(-total // page_size))
-        if page > pages and total:
+        if page > pages:
             page = pages
-            ids, total = search_repo.search(
-                session, query, limit=page_size, offset=(page - 1) * page_size, langs=langs
-            )
-        rows = session.exec(
-            select(Article, Source.locator)
-            .join(Source, col(Article.source_id) == col(Source.id), isouter=True)
-            .where(col(Article.id).in_(ids))
-        ).all()
-        links = articles.topic_links(session, ids)
-    by_id = {a.id: to_stored(a, locator, links.get(a.id or 0, [])) for a, locator in rows}
-    # An article deleted between the two queries is left out rather than failing the page.
-    items = tuple(by_id[i] for i in ids if i in by_id)
+            if total:
+                ids, total = search_repo.search(
+                    session, query, limit=page_size, offset=(page - 1) * page_size, langs=langs
+                )
+        items = _articles(session, ids)
     return SearchPage(
         items=items, page=page, pages=pages, total=total, query=query[:MAX_QUERY_CHARS]
     )
+
+
+def _articles(session: Session, ids: list[int]) -> tuple[StoredArticle, ...]:
+    """The articles with these ids, in this order."""
+    if not ids:
+        return ()
+    rows = session.exec(
+        select(Article, Source.locator)
+        .join(Source, col(Article.source_id) == col(Source.id), isouter=True)
+        .where(col(Article.id).in_(ids))
+    ).all()
+    links = articles.topic_links(session, ids)
+    by_id = {a.id: to_stored(a, locator, links.get(a.id or 0, [])) for a, locator in rows}
+    # An article deleted since the search is left out rather than failing the page.
+    return tuple(by_id[i] for i in ids if i in by_id)

@@ -28,13 +28,13 @@ def start(
         user.active = True
         user.next_digest_at = _next_at(user, now)
         session.add(user)
-        return _profile(user, users.subscriptions(session, user_id)), created
+        return to_profile(user, users.subscriptions(session, user_id)), created
 
 
 def get(store: Store, user_id: int) -> Profile | None:
     with store.read() as session:
         user = users.get(session, user_id)
-        return None if user is None else _profile(user, users.subscriptions(session, user_id))
+        return None if user is None else to_profile(user, users.subscriptions(session, user_id))
 
 
 def language_of(store: Store, user_id: int) -> Lang | None:
@@ -106,7 +106,7 @@ def _update(store: Store, user_id: int, now: datetime, **changes: object) -> Pro
             setattr(user, name, value)
         user.next_digest_at = _next_at(user, now)
         session.add(user)
-        return _profile(user, users.subscriptions(session, user_id))
+        return to_profile(user, users.subscriptions(session, user_id))
 
 
 def _next_at(user: User, now: datetime) -> datetime | None:
@@ -127,7 +127,7 @@ def _lang(code: str) -> Lang:
         return Lang.EN
 
 
-def _profile(user: User, subs: Sequence[Subscription]) -> Profile:
+def to_profile(user: User, subs: Sequence[Subscription]) -> Profile:
     return Profile(
         user_id=user.id,
         chat_id=user.chat_id,
@@ -145,3 +145,12 @@ def _profile(user: User, subs: Sequence[Subscription]) -> Profile:
         last_digest_at=user.last_digest_at,
         created_at=user.created_at,
     )
+
+
+def move_chat(store: Store, user_id: int, chat_id: int) -> None:
+    """Telegram moved the chat (a group upgraded to a supergroup): send to the new id."""
+    with store.write() as session:
+        user = users.get(session, user_id)
+        if user is not None:
+            user.chat_id = chat_id
+            session.add(user)

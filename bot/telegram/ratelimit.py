@@ -10,6 +10,7 @@ interval after it finished, which is never less strict than how the server count
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections import deque
 from collections.abc import Callable, Coroutine
@@ -110,10 +111,8 @@ class FloodLimiter(BaseRateLimiter[int]):
                     self._in_flight += 1
                     return
                 wait = self.window_s - (now - self._done[0]) if self._done else 0.01
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._global.wait(), timeout=max(wait, 0.001))
-                except TimeoutError:
-                    pass
 
     async def _release(self) -> None:
         async with self._global:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import TypeGuard
 from urllib.parse import urlsplit
@@ -81,6 +82,14 @@ def item(
     return "\n".join(lines)
 
 
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """One message and the articles it shows: recorded as delivered once Telegram took it."""
+
+    text: str
+    article_ids: frozenset[int]
+
+
 def digest(
     value: Digest,
     taxonomy: Taxonomy,
@@ -90,24 +99,35 @@ def digest(
     now: datetime,
     *,
     header_key: str = "digest.header",
-) -> list[str]:
-    """The digest as messages: a header, then per topic its name, items and "and K more"."""
-    blocks: list[str] = [catalog.t(lang, header_key, date=_date(now, zone))]
+) -> list[Rendered]:
+    """The digest as messages: a header, then per topic its name, items and "and K more".
+    Articles counted in "and K more" belong to the last message."""
+    blocks: list[tuple[str, frozenset[int]]] = [
+        (catalog.t(lang, header_key, date=_date(now, zone)), frozenset())
+    ]
+    shown: set[int] = set()
     for section in value.sections:
         if section.topic_id is None:
             name = catalog.t(lang, "digest.keywords_section")
+        elif section.topic_id in taxonomy:
+            name = taxonomy[section.topic_id].name(lang)
         else:
-            name = (
-                taxonomy[section.topic_id].name(lang)
-                if section.topic_id in taxonomy
-                else section.topic_id
-            )
-        blocks.append(f"<b>{esc(name)}</b>")
-        blocks.extend(_item(i, catalog, lang, zone) for i in section.items)
+            name = section.topic_id
+        blocks.append((f"<b>{esc(name)}</b>", frozenset()))
+        for entry in section.items:
+            ids = frozenset({entry.article.id, *(o.id for o in entry.also)})
+            shown |= ids
+            blocks.append((_item(entry, catalog, lang, zone), ids))
         if section.more and section.topic_id is not None:
             more = catalog.plural(lang, "more", section.more)
-            blocks.append(catalog.t(lang, "digest.more", more=more, topic=section.topic_id))
-    return chunk(blocks)
+            text = catalog.t(lang, "digest.more", more=more, topic=section.topic_id)
+            blocks.append((text, frozenset()))
+    messages = chunk_with_ids(blocks)
+    rest = value.article_ids - shown
+    if rest and messages:
+        last = messages[-1]
+        messages[-1] = Rendered(last.text, last.article_ids | rest)
+    return messages
 
 
 def _item(value: DigestItem, catalog: Catalog, lang: Lang, zone: tzinfo) -> str:
@@ -121,21 +141,29 @@ def listing(
 
 
 def chunk(blocks: Sequence[str], limit: int = MAX_MESSAGE) -> list[str]:
+    """Join blocks with blank lines into messages of at most `limit` characters."""
+    return [m.text for m in chunk_with_ids([(b, frozenset()) for b in blocks], limit)]
+
+
+def chunk_with_ids(
+    blocks: Sequence[tuple[str, frozenset[int]]], limit: int = MAX_MESSAGE
+) -> list[Rendered]:
     """Join blocks with blank lines into messages of at most `limit` characters, cutting only
-    between blocks. A single block longer than the limit (it cannot happen with the clips
-    above) would be cut at a line boundary."""
-    messages: list[str] = []
-    current = ""
-    for block in blocks:
+    between blocks, each message carrying the ids of its blocks. A single block longer than the
+    limit (it cannot happen with the clips above) is cut at a line boundary."""
+    messages: list[Rendered] = []
+    current, ids = "", frozenset[int]()
+    for block, block_ids in blocks:
         for piece in _fit(block, limit):
             candidate = f"{current}\n\n{piece}" if current else piece
             if len(candidate) <= limit:
                 current = candidate
             else:
-                messages.append(current)
-                current = piece
+                messages.append(Rendered(current, ids))
+                current, ids = piece, frozenset()
+            ids = ids | block_ids
     if current:
-        messages.append(current)
+        messages.append(Rendered(current, ids))
     return messages
 
 

@@ -4,8 +4,9 @@ A non-operator gets exactly the answer of an unknown command, and the attempt is
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from functools import wraps
+from typing import Any
 
 from telegram import Update
 
@@ -19,7 +20,7 @@ from bot.telegram.handlers.fallback import unknown_command
 from bot.telegram.i18n import Html
 
 logger = log.get(__name__)
-Handler = Callable[[Update, DalaContext], Awaitable[None]]
+Handler = Callable[[Update, DalaContext], Coroutine[Any, Any, None]]
 
 
 def operator_only(handler: Handler) -> Handler:

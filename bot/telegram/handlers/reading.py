@@ -36,8 +36,10 @@ async def digest(update: Update, context: DalaContext) -> None:
             since = profile.last_digest_at.astimezone(zone_of(profile)).strftime("%H:%M")
             await reply(update, deps.catalog.t(lang, "digest.nothing_since", time=since))
         return
-    for text in render.digest(composed, deps.taxonomy, deps.catalog, lang, zone_of(profile), now):
-        await reply(update, text)
+    for message in render.digest(
+        composed, deps.taxonomy, deps.catalog, lang, zone_of(profile), now
+    ):
+        await reply(update, message.text)
     await run(
         digests.record_sent,
         deps.store,

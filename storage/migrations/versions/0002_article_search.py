@@ -1,7 +1,7 @@
 """full-text search over articles
 
-SQLite: an external-content FTS5 table `article_fts` over article(title, summary, text, lang), kept in
-sync by triggers. PostgreSQL: a generated `search_vector` tsvector column with a GIN index.
+SQLite: an external-content FTS5 table `article_fts` over article(title, summary, text, lang),
+kept in sync by triggers. PostgreSQL: a generated `search_vector` tsvector column with a GIN index.
 Neither is in `storage.tables` (SQLModel cannot describe them); `storage.search` queries them
 with raw SQL. Existing rows are indexed here: FTS5 'rebuild', and PostgreSQL computes a stored
 generated column for every row when the column is added.
@@ -19,11 +19,11 @@ down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# `lang` is indexed too, so a language filter is part of the MATCH and is answered by the index
-# instead of by reading every matching article row. unicode61 folds case in every script and, with remove_diacritics 2, "wodą" to "woda", so a
-# query typed without Polish letters still matches. The prefix indexes serve the stem prefix
-# queries of storage.search ("лити"* for "литий"); longer prefixes are selective enough to be
-# answered from the term index alone.
+# `lang` is indexed too, so a language filter is part of the MATCH and is answered by the
+# index instead of by reading every matching article row. unicode61 folds case in every
+# script and, with remove_diacritics 2, "wodą" to "woda", so a query typed without Polish
+# letters still matches. The prefix indexes serve the stem prefix queries of storage.search
+# ("лити"* for "литий"); longer prefixes are selective enough for the term index alone.
 _SQLITE_UPGRADE = [
     """
     CREATE VIRTUAL TABLE article_fts USING fts5(
