@@ -22,7 +22,7 @@ def test_a_catalog_missing_a_key_fails_to_load(tmp_path: Path) -> None:
     pl.write_text(
         pl.read_text(encoding="utf-8").replace('slow_down = "', 'slow_downx = "'), encoding="utf-8"
     )
-    with pytest.raises(ConfigError, match="pl: missing error.slow_down"):
+    with pytest.raises(ConfigError, match=r"pl: missing error\.slow_down"):
         Catalog.load(tmp_path)
 
 

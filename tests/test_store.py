@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from alembic.script import ScriptDirectory
 import sqlalchemy as sa
+from alembic.script import ScriptDirectory
 from sqlalchemy.exc import StatementError
 
 from bot.core.errors import StorageError
@@ -50,7 +50,7 @@ def test_datetimes_come_back_aware_utc(store: Store) -> None:
 def test_naive_datetime_is_refused(store: Store) -> None:
     with pytest.raises(StatementError, match="naive datetime"), store.write() as session:
         src = sources.get_or_create(session, kind="feed", locator="https://example.org/a")
-        src.last_fetch_at = datetime(2025, 1, 1)  # noqa: DTZ001 - the point of the test
+        src.last_fetch_at = datetime(2025, 1, 1)
         session.flush()
 
 
