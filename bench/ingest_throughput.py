@@ -2,15 +2,18 @@
 
     python bench/ingest_throughput.py [--articles 10000] [--keep DIR]
 
-The files are made here from the seed articles' sentences (ru, kk, pl), recombined with
-English sentences and numbers so each article is distinct text of realistic length (1-4 KB),
-with a title line, a date line and a source URL, as files from a crawler would look. The
-ingest runs as `python -m bot ingest DIR` in a child process, so its peak memory is its own.
+The files are made here from real news sentences in ru, kk, pl and en: those of the labelled
+corpus given with --corpus (read, never copied into the project), else the seed articles.
+Each article recombines 6-18 random sentences of one language with a number, so texts are
+distinct and of realistic length (1-4 KB), with a title line, a URL line and a date line, as
+files from a crawler look. The ingest runs as `python -m bot ingest DIR` in a child process,
+so its time and peak memory are its own.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import random
@@ -37,23 +40,28 @@ ENGLISH = [
 ]
 
 
-def _sentences() -> dict[str, list[str]]:
-    by_lang: dict[str, list[str]] = {"en": ENGLISH}
+def _split(text: str) -> list[str]:
+    parts = re.split(r"(?<=[.!?])\s+", re.sub(r"\s+", " ", text))
+    return [p for p in parts if 40 <= len(p) <= 400 and p[0].isalpha()]
+
+
+def _sentences(corpus: Path | None) -> dict[str, list[str]]:
+    by_lang: dict[str, list[str]] = {"en": list(ENGLISH)}
+    if corpus is not None and corpus.is_file():
+        for line in corpus.read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            by_lang.setdefault(record["lang"], []).extend(_split(record["text"]))
+        return by_lang
     for path in sorted((ROOT / "seeds").glob("*.txt")):
         text = path.read_text(encoding="utf-8")
-        lang = (
-            "pl"
-            if "ą" in text or "ł" in text
-            else ("kk" if re.search("[әғқңөұүі]", text) else "ru")
-        )
-        parts = re.split(r"(?<=[.!?])\s+", re.sub(r"\s+", " ", text))
-        by_lang.setdefault(lang, []).extend(p for p in parts if 40 <= len(p) <= 400)
+        lang = "pl" if "ł" in text else ("kk" if re.search("[әғқңөұү]", text) else "ru")
+        by_lang.setdefault(lang, []).extend(_split(text))
     return by_lang
 
 
-def make_files(folder: Path, n: int, seed: int = 7) -> int:
+def make_files(folder: Path, n: int, corpus: Path | None, seed: int = 7) -> int:
     rng = random.Random(seed)
-    pools = _sentences()
+    pools = _sentences(corpus)
     langs = sorted(pools)
     total = 0
     for i in range(n):
@@ -61,7 +69,7 @@ def make_files(folder: Path, n: int, seed: int = 7) -> int:
         pool = pools[lang]
         body = " ".join(rng.choice(pool) for _ in range(rng.randint(6, 18)))
         body = f"{body} ({rng.randint(1, 10**9)})"
-        title = rng.choice(pool)[:90]
+        title = rng.choice(pool)[:90].rstrip(" .")
         day = 1 + i % 28
         text = (
             f"{title}\n\n<https://news.example/{lang}/{i}>\n\n{day:02d}.11.2025, 09:00\n\n{body}\n"
@@ -74,11 +82,14 @@ def make_files(folder: Path, n: int, seed: int = 7) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument(
+        "--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "dev.jsonl"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "articles"
         folder.mkdir()
-        size = make_files(folder, args.articles)
+        size = make_files(folder, args.articles, args.corpus)
         env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp}/bench.db", LOG_LEVEL="WARNING")
         env.pop("TELEGRAM_BOT_TOKEN", None)
         start = time.perf_counter()
@@ -97,6 +108,7 @@ def main() -> None:
     taken = int(re.search(r"took (\d+)", result.stdout).group(1))  # type: ignore[union-attr]
     rows = [
         ("data set", f"{args.articles} generated .md files, {size / 1e6:.1f} MB (ru/kk/pl/en)"),
+        ("sentences from", str(args.corpus if args.corpus.is_file() else "seeds/")),
         ("command", "python -m bot ingest DIR  (fresh SQLite, WAL)"),
         ("articles stored", f"{taken}"),
         ("wall time (incl. start-up)", f"{elapsed:.1f} s"),

@@ -156,12 +156,16 @@ def _store(url: str, analyzer: Analyzer) -> Store:
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from bot.core.fetch import Fetcher
     from bot.services import pipeline
+    from bot.services.parallel import PooledAnalyzer
 
     analyzer = _analyzer(settings)
     store = _store(settings.database_url, analyzer)
-    with Fetcher(timeout_s=settings.fetch_timeout_s, max_bytes=settings.fetch_max_bytes) as f:
+    with (
+        Fetcher(timeout_s=settings.fetch_timeout_s, max_bytes=settings.fetch_max_bytes) as f,
+        PooledAnalyzer(analyzer) as pooled,
+    ):
         reports = pipeline.ingest_locators(
-            store, analyzer, f, args.sources, max_file_bytes=settings.fetch_max_bytes
+            store, pooled, f, args.sources, max_file_bytes=settings.fetch_max_bytes
         )
     for report in reports:
         print(report.line())

@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     digest_tick_s: int = Field(default=60, ge=5, alias="DIGEST_TICK_S")
     delivery_rate_per_s: float = Field(default=29.0, gt=0, le=30, alias="DELIVERY_RATE_PER_S")
     chat_interval_s: float = Field(default=1.0, ge=0, alias="CHAT_INTERVAL_S")
+    claim_lease_s: int = Field(default=120, ge=5, alias="CLAIM_LEASE_S")
+    delivery_retry_s: int = Field(default=300, ge=1, alias="DELIVERY_RETRY_S")
 
     @field_validator("admin_ids", mode="before")
     @classmethod

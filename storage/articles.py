@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from storage.tables import Article, ArticleCreate, ArticleTopic, Source
+from storage.tables import Article, ArticleCreate, ArticleTopic, Source, utcnow
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,85 +22,171 @@ class TopicLink:
 
 
 @dataclass(frozen=True, slots=True)
-class Added:
-    article_id: int
-    story_id: int
-    #: True when the article joined an existing story (a reprint with small edits).
-    reprint: bool
+class Existing:
+    hashes: frozenset[str]
+    urls: frozenset[str]
+
+
+def existing(session: Session, *, hashes: Sequence[str], urls: Sequence[str]) -> Existing:
+    """Which of these content hashes and URLs are stored already (one query)."""
+    cond: sa.ColumnElement[bool] = col(Article.content_hash).in_(hashes)
+    if urls:
+        cond = sa.or_(cond, col(Article.url).in_(urls))
+    rows = session.exec(select(Article.content_hash, Article.url).where(cond)).all()
+    return Existing(
+        hashes=frozenset(h for h, _ in rows) & frozenset(hashes),
+        urls=frozenset(u for _, u in rows if u) & frozenset(urls),
+    )
 
 
 @dataclass(frozen=True, slots=True)
-class Duplicate:
-    article_id: int
-    reason: str  # "same url" | "same text"
+class NewArticle:
+    data: ArticleCreate
+    bands: tuple[int, ...]
+    topics: tuple[TopicLink, ...]
 
 
-def find_duplicate(session: Session, *, url: str | None, content_hash: str) -> Duplicate | None:
-    """The stored article that is this one: the same URL or the same words."""
-    cond = col(Article.content_hash) == content_hash
-    if url:
-        cond = sa.or_(cond, col(Article.url) == url)
-    row = session.exec(
-        select(Article.id, Article.url, Article.content_hash).where(cond).limit(1)
-    ).first()
-    if row is None:
-        return None
-    article_id, stored_url, _ = row
-    assert article_id is not None
-    return Duplicate(article_id, "same url" if url and stored_url == url else "same text")
+@dataclass(frozen=True, slots=True)
+class BatchOutcome:
+    added: int
+    reprints: int
+    #: Articles another writer stored between our check and our insert.
+    lost: int
 
 
-def find_story(
-    session: Session, sketch: str, bands: Sequence[int], similar: Callable[[str, str], bool]
-) -> int | None:
-    """The story of a stored article that shares a band with this one and is `similar`."""
-    conds = [getattr(Article, f"lsh{i}") == band for i, band in enumerate(bands) if band]
-    if not conds:
-        return None
-    rows = session.exec(
-        select(Article.id, Article.story_id, Article.sketch)
-        .where(sa.or_(*conds))
-        .order_by(col(Article.id))
-        .limit(200)
-    ).all()
-    for article_id, story_id, other in rows:
-        if similar(sketch, other):
-            return story_id or article_id
-    return None
+Similar = Callable[[str, str], bool]
 
 
-def add(
-    session: Session,
-    data: ArticleCreate,
-    bands: Sequence[int],
-    topics: Sequence[TopicLink],
-    story_id: int | None,
-) -> Added | None:
-    """Insert an article and its topic links; None when another writer stored it first."""
-    article = Article.model_validate(
-        data,
-        update={f"lsh{i}": band for i, band in enumerate(bands)} | {"story_id": story_id},
-    )
+def add_batch(session: Session, new: Sequence[NewArticle], similar: Similar) -> BatchOutcome:
+    """Insert articles with their topic links, joining each reprint to its story.
+
+    The batch goes in with two multi-row INSERTs inside a savepoint; if a concurrent writer
+    stored one of them meanwhile (a unique constraint fails), the batch is retried one article
+    at a time so only the duplicates are left out.
+    """
+    stories = _stories(session, new, similar)
+    now = utcnow()
     try:
-        # A savepoint, so a lost race (a concurrent ingest stored it between our check and our
-        # insert) undoes only this article, not the batch around it.
         with session.begin_nested():
-            session.add(article)
-            session.flush()
-            assert article.id is not None
-            if story_id is None:
-                article.story_id = article.id
-            session.add_all(
-                ArticleTopic(
-                    article_id=article.id, topic_id=t.topic_id, score=t.score, terms=t.terms
+            rows = [_values(item, story, now) for item, story in zip(new, stories, strict=True)]
+            # A plain multi-row INSERT, then the ids by content hash: SQLite cannot promise the
+            # order of RETURNING rows for a multi-row insert, so it would go row by row.
+            session.execute(sa.insert(Article), rows)
+            found = session.execute(
+                sa.select(col(Article.content_hash), col(Article.id)).where(
+                    col(Article.content_hash).in_([r["content_hash"] for r in rows])
                 )
-                for t in topics
             )
+            by_hash = {content_hash: article_id for content_hash, article_id in found}
+            ids = [by_hash[r["content_hash"]] for r in rows]
+            for index, story in enumerate(stories):
+                if isinstance(story, int) and story < 0:  # a reprint of an earlier batch row
+                    session.execute(
+                        sa.update(Article)
+                        .where(col(Article.id) == ids[index])
+                        .values(story_id=ids[-story - 1])
+                    )
+            links = [
+                {
+                    "article_id": article_id,
+                    "topic_id": t.topic_id,
+                    "score": t.score,
+                    "terms": t.terms,
+                }
+                for article_id, item in zip(ids, new, strict=True)
+                for t in item.topics
+            ]
+            if links:
+                session.execute(sa.insert(ArticleTopic), links)
+    except IntegrityError:
+        added = reprints = 0
+        for item, story in zip(new, stories, strict=True):
+            lead = story if story is not None and story > 0 else None
+            if add(session, item, lead) is not None:
+                added += 1
+                reprints += lead is not None
+        return BatchOutcome(added, reprints, len(new) - added)
+    return BatchOutcome(len(ids), sum(s is not None for s in stories), 0)
+
+
+def _values(item: NewArticle, story: int | None, now: datetime) -> dict[str, Any]:
+    values = item.data.model_dump()
+    values.update({f"lsh{i}": band for i, band in enumerate(item.bands)})
+    values["story_id"] = story if story is not None and story > 0 else None
+    values["ingested_at"] = now
+    return values
+
+
+def _stories(session: Session, new: Sequence[NewArticle], similar: Similar) -> list[int | None]:
+    """For each new article: the stored story it reprints, -(i + 1) when it reprints the i-th
+    article of this batch, or None when it starts a story."""
+    bands = [{b for b in (item.bands[i] for item in new) if b} for i in range(8)]
+    conds = [getattr(Article, f"lsh{i}").in_(values) for i, values in enumerate(bands) if values]
+    stored = (
+        session.exec(
+            select(Article.id, Article.story_id, Article.sketch, *_lsh_columns()).where(
+                sa.or_(*conds)
+            )
+        ).all()
+        if conds
+        else []
+    )
+    by_band: dict[tuple[int, int], list[tuple[int, str]]] = {}
+    for row in stored:
+        lead = int(row[1] or row[0] or 0)
+        for i in range(8):
+            value = int(row[3 + i] or 0)
+            if value:
+                by_band.setdefault((i, value), []).append((lead, str(row[2])))
+    result: list[int | None] = []
+    for index, item in enumerate(new):
+        found: int | None = None
+        for i, band in enumerate(item.bands):
+            for story, sketch in by_band.get((i, band), ()) if band else ():
+                if similar(item.data.sketch, sketch):
+                    found = story
+                    break
+            if found is not None:
+                break
+        result.append(found)
+        for i, band in enumerate(item.bands):
+            if band:
+                by_band.setdefault((i, band), []).append((found or -(index + 1), item.data.sketch))
+    return result
+
+
+def _lsh_columns() -> list[Any]:
+    return [getattr(Article, f"lsh{i}") for i in range(8)]
+
+
+def _row(item: NewArticle, story: int | None) -> Article:
+    return Article.model_validate(
+        item.data,
+        update={f"lsh{i}": band for i, band in enumerate(item.bands)}
+        | {"story_id": story if story is not None and story > 0 else None},
+    )
+
+
+def _links(rows: Sequence[Article], new: Sequence[NewArticle]) -> list[ArticleTopic]:
+    return [
+        ArticleTopic(article_id=row.id or 0, topic_id=t.topic_id, score=t.score, terms=t.terms)
+        for row, item in zip(rows, new, strict=True)
+        for t in item.topics
+    ]
+
+
+def add(session: Session, item: NewArticle, story_id: int | None) -> int | None:
+    """Insert one article and its links in a savepoint; None when another writer stored it."""
+    try:
+        with session.begin_nested():
+            row = _row(item, story_id)
+            session.add(row)
+            session.flush()
+            session.add_all(_links([row], [item]))
             session.flush()
     except IntegrityError:
         return None
-    assert article.id is not None and article.story_id is not None
-    return Added(article.id, article.story_id, reprint=story_id is not None)
+    return row.id
 
 
 def listing(

@@ -110,11 +110,23 @@ def finish(
 
 
 def postpone(session: Session, user_id: int, *, worker: str, until: datetime) -> None:
+    """Release a claim without sending: the reader stays due and is claimed again after `until`."""
     user = session.get(User, user_id)
     if user is not None and user.claimed_by == worker:
         user.claimed_until = until
         user.claimed_by = None
         session.add(user)
+
+
+def renew(session: Session, *, worker: str, until: datetime) -> int:
+    """Extend the claims `worker` still holds to `until`; returns how many it holds."""
+    result = session.execute(
+        sa.update(User)
+        .where(col(User.claimed_by) == worker)
+        .values(claimed_until=until)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def cursor(session: Session, name: str) -> int:

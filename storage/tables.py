@@ -162,7 +162,28 @@ class User(SQLModel, table=True):
 
 
 class Subscription(SQLModel, table=True):
-    __table_args__ = (sa.UniqueConstraint("user_id", "topic_id", "keyword"),)
+    # NULLs are distinct in a unique constraint, so the (user, topic, keyword) constraint lets
+    # two taps that race insert the same topic twice; the partial indexes (migration 0003) make
+    # a topic, and a keyword in any letter case, unique per user.
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "topic_id", "keyword"),
+        sa.Index(
+            "ux_subscription_user_topic",
+            "user_id",
+            "topic_id",
+            unique=True,
+            sqlite_where=sa.text("topic_id IS NOT NULL"),
+            postgresql_where=sa.text("topic_id IS NOT NULL"),
+        ),
+        sa.Index(
+            "ux_subscription_user_keyword",
+            "user_id",
+            sa.text("lower(keyword)"),
+            unique=True,
+            sqlite_where=sa.text("keyword IS NOT NULL"),
+            postgresql_where=sa.text("keyword IS NOT NULL"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(

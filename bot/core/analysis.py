@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from bot.core.language import SAMPLE_TOKENS, detect_tokens
@@ -59,3 +60,11 @@ class Analyzer:
         return Analysis(
             lang=lang, topics=topics, title=final_title, summary=summary, keywords=keywords
         )
+
+    def analyze_many(self, items: Sequence[AnalysisInput]) -> list[Analysis]:
+        """Analyse (text, title, declared_lang) triples in order."""
+        return [self.analyze(text, title, lang) for text, title, lang in items]
+
+
+#: What `analyze_many` takes: the text, the title if any, the language the source declares.
+AnalysisInput = tuple[str, str | None, str | None]

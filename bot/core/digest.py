@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from bisect import bisect_right
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -57,43 +58,93 @@ def compose(
     delivered: Collection[int] = (),
     per_topic: int = PER_TOPIC,
     now: datetime | None = None,
+    stories: Mapping[int, int] | None = None,
 ) -> Digest:
     """Group new matching articles by the reader's topics; each story appears once, in the
-    section of its best-scoring topic, best first by score and then recency."""
+    section of its best-scoring topic, best first by score and then recency.
+
+    A story is a set of reprints (same `story_id`) and translations (`stories`, from
+    `bot.core.stories.link_translations`): its best article leads, the others are extra links.
+    """
     now = now or datetime.now(UTC)
-    stories: dict[int, list[tuple[float, str | None, StoredArticle]]] = {}
+    fallback = now.timestamp()
+    links = stories or {}
+    wanted, langs, hits = interest.topics, interest.langs, interest.keyword_hits
+    groups: dict[int, list[tuple[float, float, str | None, StoredArticle]]] = {}
     for article in articles:
-        if article.id in delivered or (interest.langs and article.lang not in interest.langs):
+        if article.id in delivered or (langs and article.lang not in langs):
             continue
-        matches = [t for t in article.topics if t.topic_id in interest.topics]
-        if matches:
-            best = max(matches, key=lambda t: t.score)
-            placed: tuple[float, str | None] = (best.score, best.topic_id)
-        elif article.id in interest.keyword_hits:
-            placed = (0.0, None)
-        else:
-            continue
-        stories.setdefault(article.story_id or article.id, []).append((*placed, article))
-    sections: dict[str | None, list[DigestItem]] = {}
-    for members in stories.values():
-        members.sort(key=lambda m: (-m[0], -_ts(m[2], now)))
-        score, topic_id, lead = members[0]
-        sections.setdefault(topic_id, []).append(
-            DigestItem(lead, score, tuple(m[2] for m in members[1:]))
+        score, topic_id = -1.0, None
+        for t in article.topics:
+            if t.topic_id in wanted and t.score > score:
+                score, topic_id = t.score, t.topic_id
+        if topic_id is None:
+            if article.id not in hits:
+                continue
+            score = 0.0
+        story = article.story_id or article.id
+        groups.setdefault(links.get(story, story), []).append(
+            (score, _ts(article, fallback), topic_id, article)
         )
+    sections: dict[str | None, list[DigestItem]] = {}
+    ranks: dict[str | None, list[tuple[float, float]]] = {}
+    for members in groups.values():
+        if len(members) > 1:
+            members.sort(key=lambda m: (-m[0], -m[1]))
+        score, ts, topic_id, lead = members[0]
+        sections.setdefault(topic_id, []).append(
+            DigestItem(lead, score, tuple(m[3] for m in members[1:]))
+        )
+        ranks.setdefault(topic_id, []).append((score, ts))
     ordered = []
     # Topics by their best item; the keyword section last.
-    for topic_id in sorted(sections, key=lambda t: (t is None, -max(i.score for i in sections[t]))):
-        items = sorted(sections[topic_id], key=lambda i: (-i.score, -_ts(i.article, now)))
-        ordered.append(
-            DigestSection(topic_id, tuple(items[:per_topic]), more=max(0, len(items) - per_topic))
+    for topic_id in sorted(sections, key=lambda t: (t is None, -max(s for s, _ in ranks[t]))):
+        items = sections[topic_id]
+        order = sorted(
+            range(len(items)), key=lambda i: (-ranks[topic_id][i][0], -ranks[topic_id][i][1])
         )
-    ids = frozenset(m[2].id for members in stories.values() for m in members)
+        shown = tuple(items[i] for i in order[:per_topic])
+        ordered.append(DigestSection(topic_id, shown, more=max(0, len(items) - per_topic)))
+    ids = frozenset(m[3].id for members in groups.values() for m in members)
     return Digest(tuple(ordered), ids)
 
 
-def _ts(article: StoredArticle, now: datetime) -> float:
-    return (article.published_at or article.ingested_at or now).timestamp()
+class Pool:
+    """The articles of a window indexed by topic and time, so that composing thousands of
+    digests looks at each reader's topics since their last digest only, not at every article."""
+
+    def __init__(self, articles: Iterable[StoredArticle]) -> None:
+        self.by_id = {a.id: a for a in articles}
+        by_topic: dict[str, list[StoredArticle]] = {}
+        for article in self.by_id.values():
+            for t in article.topics:
+                by_topic.setdefault(t.topic_id, []).append(article)
+        self._topics: dict[str, tuple[list[float], list[StoredArticle]]] = {}
+        for topic_id, members in by_topic.items():
+            members.sort(key=lambda a: (a.ingested_at, a.id))
+            self._topics[topic_id] = ([a.ingested_at.timestamp() for a in members], members)
+
+    def candidates(self, interest: Interest, since: datetime) -> list[StoredArticle]:
+        """Articles ingested after `since` in the reader's topics or matching their keywords."""
+        after = since.timestamp()
+        found: dict[int, StoredArticle] = {}
+        for topic_id in interest.topics:
+            indexed = self._topics.get(topic_id)
+            if indexed is None:
+                continue
+            times, members = indexed
+            for article in members[bisect_right(times, after) :]:
+                found[article.id] = article
+        for article_id in interest.keyword_hits:
+            hit = self.by_id.get(article_id)
+            if hit is not None and hit.ingested_at > since:
+                found[article_id] = hit
+        return list(found.values())
+
+
+def _ts(article: StoredArticle, fallback: float) -> float:
+    moment = article.published_at or article.ingested_at
+    return moment.timestamp() if moment else fallback
 
 
 def render_text(digest: Digest, topic_names: Mapping[str, str], *, width: int = 100) -> str:

@@ -80,6 +80,8 @@ class Topic:
     description: str
     terms: Mapping[Lang, tuple[Term, ...]]
     threshold: float
+    #: Short names people type (вода, су, woda): `/subscribe` resolves them to this topic.
+    aliases: tuple[str, ...] = ()
 
     def name(self, lang: Lang) -> str:
         """The topic's name in `lang`, English when it has none in that language."""
@@ -250,7 +252,8 @@ class Taxonomy:
         self._scoring = scoring
         self._names: dict[str, Topic] = {}
         for topic in self._topics:
-            for label in (topic.id, topic.id.replace("_", " "), *topic.names.values()):
+            labels = (topic.id, topic.id.replace("_", " "), *topic.names.values(), *topic.aliases)
+            for label in labels:
                 self._names.setdefault(label.casefold(), topic)
         self._matchers: dict[Lang, TermMatcher] = {}
         for lang in PRODUCT_LANGS:
@@ -316,7 +319,8 @@ class Taxonomy:
         return len(self._topics)
 
     def resolve(self, name: str) -> Topic | None:
-        """Find a topic by its id or its name in any interface language, ignoring case."""
+        """Find a topic by its id, its name or an alias in any interface language, ignoring
+        case."""
         key = " ".join(name.split()).casefold()
         return self._names.get(key) or self._names.get(key.replace(" ", "_"))
 
@@ -519,6 +523,15 @@ def _parse_topic(raw: Any, scoring: Scoring) -> Topic:
         if not isinstance(items, list) or not all(isinstance(t, str) for t in items):
             raise TaxonomyError(f"{where}: terms.{code} must be a list of strings")
         terms[lang] = tuple(parse_term(t, where=f"{where} terms.{code}") for t in items)
+    aliases_raw = raw.get("aliases", {})
+    if not isinstance(aliases_raw, Mapping):
+        raise TaxonomyError(f"{where}: aliases must be a table of lists per language")
+    aliases: list[str] = []
+    for code, items in aliases_raw.items():
+        _product_lang(code, where)
+        if not isinstance(items, list) or not all(isinstance(a, str) and a.strip() for a in items):
+            raise TaxonomyError(f"{where}: aliases.{code} must be a list of non-empty strings")
+        aliases.extend(" ".join(a.split()) for a in items)
     threshold = raw.get("threshold", scoring.threshold)
     if not isinstance(threshold, int | float) or threshold <= 0:
         raise TaxonomyError(f"{where}: threshold must be a positive number", topic=topic_id)
@@ -528,4 +541,5 @@ def _parse_topic(raw: Any, scoring: Scoring) -> Topic:
         description=description.strip(),
         terms=MappingProxyType(terms),
         threshold=float(threshold),
+        aliases=tuple(aliases),
     )

@@ -501,10 +501,11 @@ class FakeTelegram:
         *,
         username: str | None = None,
         last_name: str | None = None,
+        user_id: int | None = None,
     ) -> FakeUser:
         return self._run(
             lambda: self.world.create_user(
-                first_name, language_code, username=username, last_name=last_name
+                first_name, language_code, username=username, last_name=last_name, user_id=user_id
             )
         )
 

@@ -133,8 +133,13 @@ class World:
         *,
         username: str | None = None,
         last_name: str | None = None,
+        user_id: int | None = None,
     ) -> FakeUser:
-        user = FakeUser(next(self._user_ids), first_name, language_code, username, last_name)
+        """A new user; `user_id` picks the id (an operator named in ADMIN_IDS), else the next."""
+        if user_id is not None and user_id in self._users:
+            raise FakeTelegramError(f"User {user_id} exists already.")
+        uid = next(self._user_ids) if user_id is None else user_id
+        user = FakeUser(uid, first_name, language_code, username, last_name)
         self._users[user.id] = user
         self._chats[user.id] = _Chat(user.id, "private", user_id=user.id)
         return user

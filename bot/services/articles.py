@@ -44,5 +44,5 @@ def to_stored(article: Article, source: str | None, links: list[ArticleTopic]) -
         topics=tuple(
             TopicScore(link.topic_id, link.score, tuple(link.terms.split())) for link in links
         ),
-        story_id=article.story_id,
+        story_id=article.story_id or article.id,
     )

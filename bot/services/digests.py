@@ -7,13 +7,20 @@ thousands of digests reads each article once, not once per reader.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import wraps
+from typing import ParamSpec, TypeVar
+
+import sqlalchemy.exc
 
 from bot.core import digest as composer
 from bot.core import schedule, timezones
+from bot.core import stories as story_links
 from bot.core.digest import Digest, Interest
+from bot.core.errors import StorageError
 from bot.core.models import Profile, StoredArticle
 from bot.services.articles import to_stored
 from bot.services.store import Store
@@ -30,13 +37,39 @@ FIRST_DIGEST_LOOKBACK = timedelta(days=3)
 KEYWORD_HITS = 200
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@contextmanager
+def _database() -> Iterator[None]:
+    """The database refused or dropped a connection: a StorageError the delivery can retry."""
+    try:
+        yield
+    except sqlalchemy.exc.DBAPIError as exc:
+        raise StorageError(f"database unavailable: {exc.orig or exc}") from exc
+
+
+def _wrapped(func: Callable[P, R]) -> Callable[P, R]:
+    @wraps(func)
+    def call(*args: P.args, **kwargs: P.kwargs) -> R:
+        with _database():
+            return func(*args, **kwargs)
+
+    return call
+
+
 @dataclass
 class ArticleWindow:
-    """Recent articles in memory, refreshed incrementally by id."""
+    """Recent articles in memory, refreshed incrementally by id, indexed for composing
+    (`pool`) and with their translations linked (`stories`) whenever they change."""
 
     lookback: timedelta = LOOKBACK
     by_id: dict[int, StoredArticle] = field(default_factory=dict)
     max_id: int = 0
+    pool: composer.Pool = field(default_factory=lambda: composer.Pool(()))
+    stories: dict[int, int] = field(default_factory=dict)
+    _anchors: dict[int, story_links.Anchors] = field(default_factory=dict)
 
     def refresh(self, store: Store, now: datetime) -> None:
         oldest = now - self.lookback
@@ -46,8 +79,22 @@ class ArticleWindow:
             stored = to_stored(article, locator, links)
             self.by_id[stored.id] = stored
             self.max_id = max(self.max_id, stored.id)
-        for stale in [i for i, a in self.by_id.items() if a.ingested_at < oldest]:
-            del self.by_id[stale]
+        stale = [i for i, a in self.by_id.items() if a.ingested_at < oldest]
+        for article_id in stale:
+            del self.by_id[article_id]
+            self._anchors.pop(article_id, None)
+        if rows or stale:
+            self.load(self.by_id.values())
+
+    def load(self, items: Iterable[StoredArticle]) -> None:
+        """Index these articles (the window's own, or given ones in benchmarks and tests)."""
+        self.by_id = {a.id: a for a in items}
+        self.max_id = max(self.by_id, default=self.max_id)
+        for a in self.by_id.values():
+            if a.id not in self._anchors:
+                self._anchors[a.id] = story_links.anchors(f"{a.title}. {a.summary}")
+        self.stories = story_links.link_translations(self.by_id.values(), self._anchors)
+        self.pool = composer.Pool(self.by_id.values())
 
     @property
     def min_id(self) -> int:
@@ -62,6 +109,7 @@ def since_of(profile: Profile) -> datetime:
     return profile.last_digest_at or (profile.created_at - FIRST_DIGEST_LOOKBACK)
 
 
+@_wrapped
 def prepare(
     store: Store,
     window: ArticleWindow,
@@ -89,11 +137,12 @@ def prepare(
             (
                 profile,
                 composer.compose(
-                    window.since(since_of(profile)),
+                    window.pool.candidates(interest, since_of(profile)),
                     interest,
                     delivered=sent.get(profile.user_id, set()),
                     per_topic=per_topic,
                     now=now,
+                    stories=window.stories,
                 ),
             )
         )
@@ -121,10 +170,12 @@ def record_sent(
 
 # --- scheduled delivery ----------------------------------------------------------------------
 
-#: How long a claimed reader stays with the claiming process; one that dies lets it lapse.
-CLAIM_LEASE = timedelta(minutes=10)
+#: How long a claimed reader stays with the claiming process unless it renews the claim; one
+#: that dies lets it lapse and the reader is claimed again by whoever ticks next.
+CLAIM_LEASE = timedelta(minutes=2)
 
 
+@_wrapped
 def claim_due(
     store: Store, *, now: datetime, limit: int, worker: str, lease: timedelta = CLAIM_LEASE
 ) -> list[Profile]:
@@ -133,6 +184,13 @@ def claim_due(
         rows = deliveries.claim_due(session, now=now, limit=limit, worker=worker, lease=lease)
         subs = users_repo.subscriptions_of(session, [u.id for u in rows])
         return [to_profile(u, subs[u.id]) for u in rows]
+
+
+@_wrapped
+def renew_claims(store: Store, *, worker: str, until: datetime) -> int:
+    """Keep the readers this process is still sending to; returns how many it holds."""
+    with store.write() as session:
+        return deliveries.renew(session, worker=worker, until=until)
 
 
 def next_slot(profile: Profile, now: datetime) -> datetime | None:
@@ -147,6 +205,7 @@ def next_slot(profile: Profile, now: datetime) -> datetime | None:
     )
 
 
+@_wrapped
 def finish(store: Store, profile: Profile, *, worker: str, now: datetime, sent: bool) -> bool:
     """The digest went out (or there was nothing new): schedule the next one, drop the claim."""
     with store.write() as session:
@@ -159,12 +218,27 @@ def finish(store: Store, profile: Profile, *, worker: str, now: datetime, sent: 
         )
 
 
+@_wrapped
 def postpone(store: Store, user_id: int, *, worker: str, until: datetime) -> None:
     """Telegram failed for now: keep the digest due and let it be claimed again after `until`."""
     with store.write() as session:
         deliveries.postpone(session, user_id, worker=worker, until=until)
 
 
+@_wrapped
+def gone(store: Store, user_id: int, *, now: datetime, worker: str | None = None) -> None:
+    """Telegram says the reader blocked the bot, is deactivated or the chat is gone: stop
+    sending until they /start again, and drop the claim `worker` holds."""
+    with store.write() as session:
+        user = users_repo.get(session, user_id)
+        if user is not None:
+            user.active = False
+            session.add(user)
+        if worker is not None:
+            deliveries.postpone(session, user_id, worker=worker, until=now)
+
+
+@_wrapped
 def record_message(
     store: Store, user_id: int, article_ids: Sequence[int], *, kind: str, now: datetime
 ) -> None:
@@ -185,6 +259,7 @@ class Alert:
     topic_id: str
 
 
+@_wrapped
 def pending_alerts(
     store: Store, window: ArticleWindow, *, now: datetime, min_score: float
 ) -> tuple[list[Alert], int]:
@@ -222,6 +297,7 @@ def pending_alerts(
     return alerts, max(ids)
 
 
+@_wrapped
 def advance_alerts(store: Store, upto: int) -> None:
     with store.write() as session:
         deliveries.set_cursor(session, ALERT_CURSOR, upto)

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
-from sqlmodel import Session
-
 from bot.core import ingest
+from bot.core.analysis import AnalysisInput
 from bot.core.errors import SourceError
 from bot.core.fetch import Fetcher
 from bot.core.fingerprint import NEAR_DUPLICATE_SIMILARITY, Fingerprint, fingerprint, similarity
@@ -26,9 +26,7 @@ BATCH = 200
 
 
 class Analyze(Protocol):
-    def analyze(
-        self, text: str, title: str | None = None, declared_lang: str | None = None
-    ) -> Analysis: ...
+    def analyze_many(self, items: Sequence[AnalysisInput]) -> list[Analysis]: ...
 
 
 @dataclass
@@ -100,15 +98,20 @@ def ingest_path(
         return report
     with store.write() as session:
         source_id = sources.get_or_create(session, kind="file", locator=locator).id
-    for result in ingest.read_path(path, max_bytes=max_file_bytes):
-        if result.error is not None:
-            report.errors.append(str(result.error))
-            continue
-        if result.skipped:
-            report.skipped[result.skipped] += 1
-            continue
-        report.read_any = True
-        store_documents(store, analyzer, source_id, result.documents, report)
+
+    def documents() -> Iterator[Document]:
+        for result in ingest.read_path(path, max_bytes=max_file_bytes):
+            if result.error is not None:
+                report.errors.append(str(result.error))
+            elif result.skipped:
+                report.skipped[result.skipped] += 1
+            else:
+                report.read_any = True
+                yield from result.documents
+
+    # One stream over all the files, so batches span files (a folder of one-article files
+    # is the common case).
+    store_documents(store, analyzer, source_id, documents(), report)
     _record(store, source_id, report, now=now)
     return report
 
@@ -151,80 +154,122 @@ def store_documents(
     documents: Iterable[Document],
     report: SourceReport,
 ) -> None:
-    """Analyse and store new documents in batches; duplicates are counted, not stored."""
+    """Analyse and store new documents in batches; duplicates are counted, not stored.
+
+    Batches overlap: while one batch is being analysed (on worker processes, with a pooled
+    analyzer), the next one is read and checked for duplicates, and the one before is written.
+    """
+    seen: set[str] = set()
+    pending: tuple[list[_Fresh], Future[list[Analysis]]] | None = None
+    with ThreadPoolExecutor(1, thread_name_prefix="analysis") as background:
+        for batch in _batches(documents):
+            todo = _new_only(store, batch, seen, report)
+            started = background.submit(
+                analyzer.analyze_many,
+                [(body, doc.title, doc.declared_lang) for doc, body, _ in todo],
+            )
+            if pending is not None:
+                _write(store, source_id, *pending, report)
+            pending = (todo, started)
+        if pending is not None:
+            _write(store, source_id, *pending, report)
+
+
+_Fresh = tuple[Document, str, Fingerprint]
+
+
+def _batches(documents: Iterable[Document]) -> Iterator[list[Document]]:
     batch: list[Document] = []
     for doc in documents:
         batch.append(doc)
         if len(batch) >= BATCH:
-            _store_batch(store, analyzer, source_id, batch, report)
+            yield batch
             batch = []
     if batch:
-        _store_batch(store, analyzer, source_id, batch, report)
+        yield batch
 
 
-def _store_batch(
-    store: Store,
-    analyzer: Analyze,
-    source_id: int | None,
-    batch: Sequence[Document],
-    report: SourceReport,
-) -> None:
-    # Analysis runs before the write lock is taken, so a concurrent writer waits only for the
-    # inserts, and only documents that turn out new are analysed twice in the worst case.
-    prepared = []
-    seen: set[str] = set()
+def _new_only(
+    store: Store, batch: Sequence[Document], seen: set[str], report: SourceReport
+) -> list[_Fresh]:
+    """The documents of the batch that are neither stored nor seen earlier in this run."""
+    fresh: list[_Fresh] = []
+    for doc in batch:
+        body = doc.text.strip() or (doc.title or "").strip()
+        if not body:
+            report.skipped["empty"] += 1
+            continue
+        fp = fingerprint(body)
+        if doc.url and doc.url in seen:
+            report.skipped["duplicate (same url)"] += 1
+            continue
+        if fp.content_hash in seen:
+            report.skipped["duplicate (same text)"] += 1
+            continue
+        seen.update(k for k in (fp.content_hash, doc.url) if k)
+        fresh.append((doc, body, fp))
+    if not fresh:
+        return []
     with store.read() as session:
-        for doc in batch:
-            body = doc.text.strip() or (doc.title or "").strip()
-            if not body:
-                report.skipped["empty"] += 1
-                continue
-            fp = fingerprint(body)
-            if fp.content_hash in seen or (doc.url and doc.url in seen):
-                report.skipped["duplicate (same text)"] += 1
-                continue
-            dup = articles.find_duplicate(session, url=doc.url, content_hash=fp.content_hash)
-            if dup is not None:
-                report.skipped[f"duplicate ({dup.reason})"] += 1
-                continue
-            seen.add(fp.content_hash)
-            if doc.url:
-                seen.add(doc.url)
-            prepared.append((doc, fp, analyzer.analyze(body, doc.title, doc.declared_lang)))
-    if not prepared:
-        return
-    with store.write() as session:
-        for doc, fp, analysis in prepared:
-            _store_one(session, source_id, doc, fp, analysis, report)
+        stored = articles.existing(
+            session,
+            hashes=[fp.content_hash for _, _, fp in fresh],
+            urls=[doc.url for doc, _, _ in fresh if doc.url],
+        )
+    todo = []
+    for doc, body, fp in fresh:
+        if doc.url and doc.url in stored.urls:
+            report.skipped["duplicate (same url)"] += 1
+        elif fp.content_hash in stored.hashes:
+            report.skipped["duplicate (same text)"] += 1
+        else:
+            todo.append((doc, body, fp))
+    return todo
 
 
-def _store_one(
-    session: Session,
+def _write(
+    store: Store,
     source_id: int | None,
-    doc: Document,
-    fp: Fingerprint,
-    analysis: Analysis,
+    todo: list[_Fresh],
+    analyses: Future[list[Analysis]],
     report: SourceReport,
 ) -> None:
-    story_id = articles.find_story(session, fp.sketch, fp.bands, _same_story)
-    data = ArticleCreate(
-        url=doc.url,
-        title=analysis.title[:1024],
-        text=doc.text,
-        summary=analysis.summary,
-        lang=analysis.lang.value,
-        published_at=doc.published_at,
-        source_id=source_id,
-        content_hash=fp.content_hash,
-        sketch=fp.sketch,
-    )
-    links = [articles.TopicLink(t.topic_id, t.score, " ".join(t.terms)) for t in analysis.topics]
-    added = articles.add(session, data, fp.bands, links, story_id)
-    if added is None:
-        report.skipped["duplicate (stored meanwhile)"] += 1
+    if not todo:
         return
-    report.taken += 1
-    report.reprints += added.reprint
+    new = [
+        _new_article(source_id, doc, fp, analysis)
+        for (doc, _, fp), analysis in zip(todo, analyses.result(), strict=True)
+    ]
+    # Only the inserts hold the write lock: a concurrent writer (another ingest, the bot)
+    # waits for them, not for the analysis.
+    with store.write() as session:
+        outcome = articles.add_batch(session, new, _same_story)
+    report.taken += outcome.added
+    report.reprints += outcome.reprints
+    if outcome.lost:
+        report.skipped["duplicate (stored meanwhile)"] += outcome.lost
+
+
+def _new_article(
+    source_id: int | None, doc: Document, fp: Fingerprint, analysis: Analysis
+) -> articles.NewArticle:
+    return articles.NewArticle(
+        data=ArticleCreate(
+            url=doc.url,
+            title=analysis.title[:1024],
+            text=doc.text,
+            summary=analysis.summary,
+            lang=analysis.lang.value,
+            published_at=doc.published_at,
+            source_id=source_id,
+            content_hash=fp.content_hash,
+            sketch=fp.sketch,
+        ),
+        bands=fp.bands,
+        topics=tuple(
+            articles.TopicLink(t.topic_id, t.score, " ".join(t.terms)) for t in analysis.topics
+        ),
+    )
 
 
 def _same_story(a: str, b: str) -> bool:

@@ -14,6 +14,7 @@ from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     Defaults,
@@ -110,6 +111,7 @@ def register(app: DalaApplication) -> None:
     for name, handler in (*COMMANDS, *ADMIN_COMMANDS):
         app.add_handler(CommandHandler(name, handler))
     app.add_handler(CallbackQueryHandler(buttons.button))
+    app.add_handler(ChatMemberHandler(start.membership, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.COMMAND, fallback.unknown_command))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, fallback.plain_text))
     app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & ~filters.TEXT, fallback.not_text))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.core.models import Lang
+from bot.core.models import PRODUCT_LANGS, Lang
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,11 +17,15 @@ class TopicsPage:
 
 @dataclass(frozen=True, slots=True)
 class ToggleTopic:
+    """A tap on a topic of the picker. It carries what the tap means (follow or stop), not
+    "toggle": a button pressed twice before the message updates then follows once."""
+
     page: int
     topic_id: str
+    follow: bool
 
     def pack(self) -> str:
-        return f"tt:{self.page}:{self.topic_id}"
+        return f"tt:{self.page}:{int(self.follow)}:{self.topic_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,23 +94,45 @@ def parse(data: str | None) -> Callback | None:
     try:
         match kind:
             case "tp":
-                return TopicsPage(int(rest))
+                return TopicsPage(_page(rest))
             case "tt":
-                page, _, topic_id = rest.partition(":")
-                return ToggleTopic(int(page), topic_id) if topic_id else None
+                page, follow, topic_id = _split3(rest)
+                if follow not in ("0", "1") or not topic_id:
+                    return None
+                return ToggleTopic(page, topic_id, follow=follow == "1")
             case "td":
                 return TopicsDone()
             case "al":
-                return ToggleArticleLang(Lang(rest))
+                return ToggleArticleLang(_product_lang(rest))
             case "il":
-                return SetInterfaceLang(Lang(rest))
+                return SetInterfaceLang(_product_lang(rest))
             case "ms":
                 return MySubsAction(rest) if rest in MYSUBS_ACTIONS else None
             case "sr":
-                page, _, key = rest.partition(":")
-                return SearchPage(int(page), key) if key else None
+                number, _, key = rest.partition(":")
+                return SearchPage(_page(number), key) if key else None
             case "fg":
                 return Forget(rest == "yes") if rest in ("yes", "no") else None
     except ValueError:
         return None
     return None
+
+
+def _split3(text: str) -> tuple[int, str, str]:
+    page, _, rest = text.partition(":")
+    first, _, second = rest.partition(":")
+    return _page(page), first, second
+
+
+def _page(text: str) -> int:
+    """A page number: a non-negative integer of a few digits (`int` alone takes "-1", " 1_0")."""
+    if not text.isascii() or not text.isdigit() or len(text) > 4:
+        raise ValueError(f"not a page number: {text!r}")
+    return int(text)
+
+
+def _product_lang(code: str) -> Lang:
+    lang = Lang(code)
+    if lang not in PRODUCT_LANGS:
+        raise ValueError(f"not a product language: {code!r}")
+    return lang

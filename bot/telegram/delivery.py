@@ -1,18 +1,27 @@
 """Sending digests and alerts: claimed readers, rendered messages, Telegram's answers.
 
 Exactly once: a message's articles are recorded as delivered right after Telegram accepts it,
-and a reader's next digest is scheduled only after the last message. If the process dies
-between Telegram accepting a message and the record being written, that one message is sent
-again when the claim lapses and another tick (here or in another process) takes the reader
-over; nothing recorded is ever sent again, and nothing unrecorded is lost.
+and a reader's next digest is scheduled only after the last message. Claims are leases that the
+sending process renews while it works; when it dies they lapse and another tick (here or in
+another process) takes its readers over, re-composing each digest without what was recorded.
+
+The bound: a message is sent twice only when Telegram accepted it and its record was never
+written: the sends in flight when the process died (at most `DELIVERY_RATE_PER_S` of them, the
+limiter's window, each to a different reader, one message each), or a send whose answer timed
+out although Telegram had taken it. Nothing recorded is sent again, and nothing unrecorded is
+lost. A database outage does not widen the bound: a record that cannot be written is retried
+(`DB_TRIES`) before anything else is sent to that reader.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
+from typing import TypeVar
 
 from telegram import Bot
 from telegram.constants import ParseMode
@@ -20,6 +29,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 
 from bot import log
 from bot.core.digest import Digest
+from bot.core.errors import StorageError
 from bot.core.models import Profile
 from bot.services import digests, users
 from bot.telegram import render
@@ -27,12 +37,16 @@ from bot.telegram.context import Deps
 from bot.telegram.handlers.common import NO_PREVIEW, run, zone_of
 
 logger = log.get(__name__)
+T = TypeVar("T")
 
 #: Tries of one message on 5xx answers, timeouts and dropped connections, and the first pause.
 SEND_TRIES = 3
 BACKOFF_S = 0.5
-#: A reader whose digest could not be sent is tried again after this.
-RETRY_LATER = timedelta(minutes=5)
+#: Tries of one database call while the database is unreachable, and the first pause (doubling
+#: up to DB_MAX_PAUSE_S): about a minute in all.
+DB_TRIES = 10
+DB_PAUSE_S = 0.5
+DB_MAX_PAUSE_S = 10.0
 #: Readers claimed per round, and sends waiting on the rate limiter at once.
 BATCH = 200
 CONCURRENCY = 64
@@ -58,21 +72,63 @@ async def deliver_due(bot: Bot, deps: Deps, *, worker: str) -> DeliveryReport:
     """Send every digest that is due now, claiming readers in batches."""
     report = DeliveryReport()
     gate = asyncio.Semaphore(CONCURRENCY)
-    while True:
-        now = deps.clock()
-        profiles = await run(digests.claim_due, deps.store, now=now, limit=BATCH, worker=worker)
-        if not profiles:
-            break
-        prepared = await run(digests.prepare, deps.store, deps.window, profiles, now=now)
+    lease = timedelta(seconds=deps.settings.claim_lease_s)
+    renewer = asyncio.create_task(_renew_claims(deps, worker, lease))
+    try:
+        while True:
+            now = deps.clock()
+            profiles = await _db(
+                digests.claim_due, deps.store, now=now, limit=BATCH, worker=worker, lease=lease
+            )
+            if not profiles:
+                break
+            prepared = await _db(digests.prepare, deps.store, deps.window, profiles, now=now)
 
-        async def one(profile: Profile, digest: Digest) -> None:
-            async with gate:
-                await deliver_one(bot, deps, profile, digest, worker=worker, report=report)
+            async def one(profile: Profile, digest: Digest) -> None:
+                async with gate:
+                    await deliver_one(bot, deps, profile, digest, worker=worker, report=report)
 
-        await asyncio.gather(*(one(p, d) for p, d in prepared))
+            results = await asyncio.gather(
+                *(one(p, d) for p, d in prepared), return_exceptions=True
+            )
+            # Every reader was tried before giving up; the ones left keep their claims, which
+            # lapse, so another tick takes them over.
+            for result in results:
+                if isinstance(result, BaseException):
+                    raise result
+    finally:
+        renewer.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await renewer
     if report.digests or report.gone or report.postponed:
         logger.info("delivery.done", worker=worker, **vars(report))
     return report
+
+
+async def _renew_claims(deps: Deps, worker: str, lease: timedelta) -> None:
+    """Renew this process's claims a few times per lease while it sends."""
+    every_s = lease.total_seconds() / 3
+    while True:
+        await asyncio.sleep(every_s)
+        try:
+            await run(digests.renew_claims, deps.store, worker=worker, until=deps.clock() + lease)
+        except StorageError as exc:
+            logger.warning("delivery.renew_failed", worker=worker, error=str(exc))
+
+
+async def _db(func: Callable[..., T], *args: object, **kwargs: object) -> T:
+    """A database call off the loop, retried with backoff while the database is unreachable."""
+    pause = DB_PAUSE_S
+    for attempt in range(1, DB_TRIES + 1):
+        try:
+            return await run(func, *args, **kwargs)
+        except StorageError as exc:
+            if attempt == DB_TRIES:
+                raise
+            logger.warning("delivery.db_retry", attempt=attempt, error=str(exc))
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, DB_MAX_PAUSE_S)
+    raise AssertionError("unreachable")
 
 
 async def deliver_one(
@@ -80,7 +136,7 @@ async def deliver_one(
 ) -> None:
     now = deps.clock()
     if digest.empty:  # nothing new: no message, just the next slot
-        await run(digests.finish, deps.store, profile, worker=worker, now=now, sent=False)
+        await _db(digests.finish, deps.store, profile, worker=worker, now=now, sent=False)
         report.empty += 1
         return
     lang, zone = profile.language, zone_of(profile)
@@ -89,16 +145,15 @@ async def deliver_one(
     for message in messages:
         outcome, chat_id = await send(bot, deps, profile, chat_id, message.text)
         if outcome is Sent.GONE:
-            await run(users.deactivate, deps.store, profile.user_id)
-            await run(digests.postpone, deps.store, profile.user_id, worker=worker, until=now)
+            await _db(digests.gone, deps.store, profile.user_id, worker=worker, now=now)
             report.gone += 1
             return
         if outcome is Sent.FAILED:
-            until = now + RETRY_LATER
-            await run(digests.postpone, deps.store, profile.user_id, worker=worker, until=until)
+            until = deps.clock() + timedelta(seconds=deps.settings.delivery_retry_s)
+            await _db(digests.postpone, deps.store, profile.user_id, worker=worker, until=until)
             report.postponed += 1
             return
-        await run(
+        await _db(
             digests.record_message,
             deps.store,
             profile.user_id,
@@ -107,7 +162,7 @@ async def deliver_one(
             now=deps.clock(),
         )
         report.messages += 1
-    await run(digests.finish, deps.store, profile, worker=worker, now=now, sent=True)
+    await _db(digests.finish, deps.store, profile, worker=worker, now=now, sent=True)
     report.digests += 1
 
 
@@ -147,7 +202,7 @@ async def send(bot: Bot, deps: Deps, profile: Profile, chat_id: int, text: str) 
 
 async def deliver_alerts(bot: Bot, deps: Deps, *, min_score: float) -> int:
     """Instant alerts: strong matches since the last look, to readers with alerts on."""
-    alerts, upto = await run(
+    alerts, upto = await _db(
         digests.pending_alerts, deps.store, deps.window, now=deps.clock(), min_score=min_score
     )
     sent = 0
@@ -159,9 +214,9 @@ async def deliver_alerts(bot: Bot, deps: Deps, *, min_score: float) -> int:
         text = header + "\n\n" + render.item(alert.article, deps.catalog, lang, zone)
         outcome, _ = await send(bot, deps, profile, profile.chat_id, text)
         if outcome is Sent.GONE:
-            await run(users.deactivate, deps.store, profile.user_id)
+            await _db(digests.gone, deps.store, profile.user_id, now=deps.clock())
         elif outcome is Sent.OK:
-            await run(
+            await _db(
                 digests.record_message,
                 deps.store,
                 profile.user_id,
@@ -170,7 +225,7 @@ async def deliver_alerts(bot: Bot, deps: Deps, *, min_score: float) -> int:
                 now=deps.clock(),
             )
             sent += 1
-    await run(digests.advance_alerts, deps.store, upto)
+    await _db(digests.advance_alerts, deps.store, upto)
     if sent:
         logger.info("alerts.sent", count=sent)
     return sent

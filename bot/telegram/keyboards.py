@@ -28,7 +28,7 @@ def topics(
     buttons = [
         InlineKeyboardButton(
             ("✓ " if t.id in chosen else "") + t.name(lang),
-            callback_data=cb.ToggleTopic(page, t.id).pack(),
+            callback_data=cb.ToggleTopic(page, t.id, follow=t.id not in chosen).pack(),
         )
         for t in shown
     ]

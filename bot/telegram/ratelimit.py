@@ -1,6 +1,9 @@
 """Telegram's flood limits, kept on our side: 30 messages per second overall, 1 per second per
 chat, and the `retry_after` of a 429 honoured before sending again.
 
+A 429 cannot tell whether the chat or the whole bot hit a limit, so, as Telegram asks, nothing
+is sent to anybody until `retry_after` has passed; then the refused send goes again.
+
 python-telegram-bot's AIORateLimiter spaces the *starts* of requests (a leaky bucket) and has no
 per-chat limit for private chats; Telegram counts messages when they *arrive*, so it still draws
 429s (see TELEGRAM-FACTS.md). This limiter counts a send from the moment it starts until one
@@ -52,6 +55,7 @@ class FloodLimiter(BaseRateLimiter[int]):
         self._global = asyncio.Condition()
         self._chat_locks: dict[int | str, asyncio.Lock] = {}
         self._chat_ready_at: dict[int | str, float] = {}
+        self._paused_until = 0.0
         self.retries = 0
 
     async def initialize(self) -> None:
@@ -85,6 +89,7 @@ class FloodLimiter(BaseRateLimiter[int]):
                     delay = _seconds(exc)
                     self.retries += 1
                     logger.warning("telegram.flood", endpoint=endpoint, retry_after_s=delay)
+                    self._paused_until = max(self._paused_until, self.clock() + delay)
                     if attempt > self.max_retries:
                         raise
                     self._chat_ready_at[chat_id] = self.clock() + delay
@@ -105,6 +110,10 @@ class FloodLimiter(BaseRateLimiter[int]):
         async with self._global:
             while True:
                 now = self.clock()
+                if now < self._paused_until:  # a 429 asked everybody to wait
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._global.wait(), self._paused_until - now)
+                    continue
                 while self._done and now - self._done[0] >= self.window_s:
                     self._done.popleft()
                 if self._in_flight + len(self._done) < self.overall:

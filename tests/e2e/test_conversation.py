@@ -61,7 +61,7 @@ def test_new_reader_picks_topics_sets_schedule_and_gets_a_digest(
     assert greeting in welcome.body
     picker = telegram.wait_for_message(user.id, timeout_s=WAIT_S)
     for topic_id in topics:
-        press(telegram, user, picker, f"tt:0:{topic_id}")
+        press(telegram, user, picker, f"tt:0:1:{topic_id}")
         eventually(lambda: ticked(telegram, picker) >= 1)
     eventually(lambda: ticked(telegram, picker) == 2)
     assert "07:30" in say(telegram, user, "/time 07:30").body

@@ -1,8 +1,11 @@
-"""One handler for every inline button: parse the callback data, dispatch on its type."""
+"""One handler for every inline button: parse the callback data, dispatch on its type, answer
+the query exactly once."""
 
 from __future__ import annotations
 
-from telegram import Update
+from datetime import datetime
+
+from telegram import CallbackQuery, Update
 
 from bot.telegram import callbacks as cb
 from bot.telegram.context import DalaContext
@@ -15,6 +18,11 @@ async def button(update: Update, context: DalaContext) -> None:
     if query is None:
         return
     data = cb.parse(query.data)
+    if data is None or (_needs_fresh(data) and _before(query, context.deps.started_at)):
+        lang = await lang_of(update, context)
+        await query.answer(context.deps.catalog.t(lang, "error.stale_button"))
+        return
+    notice: str | None = None
     match data:
         case cb.TopicsPage() | cb.ToggleTopic() | cb.TopicsDone():
             await topics.on_topics_button(update, context, data)
@@ -25,12 +33,21 @@ async def button(update: Update, context: DalaContext) -> None:
         case cb.SetInterfaceLang():
             await settings.on_interface_lang_button(update, context, data)
         case cb.SearchPage():
-            await reading.on_search_button(update, context, data)
-            return  # it answers the query itself when the button is stale
+            notice = await reading.on_search_button(update, context, data)
         case cb.Forget():
             await forget.on_forget_button(update, context, data)
-        case None:
-            lang = await lang_of(update, context)
-            await query.answer(context.deps.catalog.t(lang, "error.stale_button"))
-            return
-    await query.answer()
+    await query.answer(notice)
+
+
+def _needs_fresh(data: cb.Callback) -> bool:
+    """Buttons whose meaning this process may not have: a search's words live in memory, and a
+    confirmation to delete everything should be a fresh one. The others carry all they need
+    (a topic tap says "follow water"), so they keep working on old messages."""
+    return isinstance(data, cb.SearchPage | cb.Forget)
+
+
+def _before(query: CallbackQuery, started_at: datetime) -> bool:
+    """True when the button's message was sent before this process started (dates are whole
+    seconds; an inaccessible old message has date 0)."""
+    message = query.message
+    return message is not None and message.date < started_at.replace(microsecond=0)

@@ -33,16 +33,22 @@ async def on_error(update: object, context: DalaContext) -> None:
 
 
 async def gate(update: Update, context: DalaContext) -> None:
-    """More than 20 commands in 10 seconds: say so once, then ignore the user for a minute."""
+    """More than 20 commands (messages or taps) in 10 seconds: say so once, then ignore the user
+    for a minute. Membership changes (block, unblock) are not the user talking and pass."""
     user = update.effective_user
-    if user is None:
+    if user is None or (update.message is None and update.callback_query is None):
         return
     verdict = context.deps.throttle.check(user.id, context.deps.clock())
     if verdict is Verdict.PASS:
         return
+    query = update.callback_query
     if verdict is Verdict.WARN:
         logger.warning("user.throttled", user_id=user.id)
-        await reply(
-            update, context.deps.catalog.t(await lang_of(update, context), "error.slow_down")
-        )
+        text = context.deps.catalog.t(await lang_of(update, context), "error.slow_down")
+        if query is not None:
+            await query.answer(text)
+        else:
+            await reply(update, text)
+    elif query is not None:
+        await query.answer()  # silently, but the client stops its spinner
     raise ApplicationHandlerStop

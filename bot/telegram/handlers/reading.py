@@ -18,6 +18,8 @@ LATEST_ITEMS = 8
 SEARCH_PAGE = 5
 #: Search queries kept per chat for the paging buttons.
 SEARCH_MEMORY = 20
+#: Longer queries are cut: the search itself uses only the first few words.
+MAX_QUERY = 500
 
 
 async def digest(update: Update, context: DalaContext) -> None:
@@ -82,7 +84,7 @@ async def latest(update: Update, context: DalaContext) -> None:
 
 async def search_(update: Update, context: DalaContext) -> None:
     profile = await reader(update, context)
-    query = arg_text(context).strip()
+    query = arg_text(context).strip()[:MAX_QUERY]
     key = hashlib.sha1(query.encode(), usedforsecurity=False).hexdigest()[:10]
     if context.chat_data is not None and query:
         remembered = context.chat_data.setdefault("searches", {})
@@ -93,19 +95,17 @@ async def search_(update: Update, context: DalaContext) -> None:
     await reply(update, text, markup)
 
 
-async def on_search_button(update: Update, context: DalaContext, data: cb.SearchPage) -> None:
+async def on_search_button(update: Update, context: DalaContext, data: cb.SearchPage) -> str | None:
+    """Turn a search page in place; the notice to show when the search is gone."""
     deps = context.deps
     profile = await reader(update, context)
     remembered = (context.chat_data or {}).get("searches", {})
     query = remembered.get(data.key)
-    if query is None:  # a button from before a restart: the query is gone
-        if update.callback_query:
-            await update.callback_query.answer(
-                deps.catalog.t(profile.language, "error.stale_button")
-            )
-        return
+    if query is None:  # a button from before a restart or of a forgotten search
+        return deps.catalog.t(profile.language, "error.stale_button")
     text, markup = await _search_page(context, profile, query, data.key, data.page)
     await edit(update, text, markup)
+    return None
 
 
 async def _search_page(

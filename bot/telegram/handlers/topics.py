@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.core.errors import UserInputError
-from bot.core.models import Profile
+from bot.core.models import Lang, Profile
 from bot.services import subscriptions, users
 from bot.services.subscriptions import Outcome
 from bot.telegram import callbacks as cb
@@ -16,10 +16,17 @@ from bot.telegram.handlers.common import arg_text, edit, local_time, reader, rep
 
 def _prompt(context: DalaContext, profile: Profile, page: int) -> str:
     deps = context.deps
+    return picker_prompt(context, profile.language, page)
+
+
+def picker_prompt(context: DalaContext, lang: Lang, page: int) -> str:
+    """The text above the topic picker, with "page N of M" when there is more than one."""
+    deps = context.deps
     pages = keyboards.topic_pages(deps.taxonomy)
     if pages == 1:
-        return deps.catalog.t(profile.language, "topics.prompt_single")
-    return deps.catalog.t(profile.language, "topics.prompt", page=page + 1, pages=pages)
+        return deps.catalog.t(lang, "topics.prompt_single")
+    page = min(max(page, 0), pages - 1)
+    return deps.catalog.t(lang, "topics.prompt", page=page + 1, pages=pages)
 
 
 async def topics(update: Update, context: DalaContext) -> None:
@@ -32,23 +39,27 @@ async def topics(update: Update, context: DalaContext) -> None:
 async def on_topics_button(
     update: Update, context: DalaContext, data: cb.TopicsPage | cb.ToggleTopic | cb.TopicsDone
 ) -> None:
-    """A tap in the picker: toggle or turn the page, editing the same message in place."""
+    """A tap in the picker: follow, stop or turn the page, editing the same message in place."""
     deps = context.deps
     profile = await reader(update, context)
+    chosen = profile.topics
     if isinstance(data, cb.ToggleTopic) and data.topic_id in deps.taxonomy:
-        await run(subscriptions.toggle_topic, deps.store, profile.user_id, data.topic_id)
-        profile = await reader(update, context)
+        follows = await run(
+            subscriptions.set_topic,
+            deps.store,
+            profile.user_id,
+            data.topic_id,
+            follow=data.follow,
+        )
+        chosen = chosen | {data.topic_id} if follows else chosen - {data.topic_id}
+    lang = profile.language
     if isinstance(data, cb.TopicsDone):
-        names = [
-            deps.taxonomy[t].name(profile.language)
-            for t in sorted(profile.topics)
-            if t in deps.taxonomy
-        ]
+        names = [deps.taxonomy[t].name(lang) for t in sorted(chosen) if t in deps.taxonomy]
         key = "topics.saved" if names else "topics.saved_none"
-        await edit(update, deps.catalog.t(profile.language, key, topics=", ".join(names)))
+        await edit(update, deps.catalog.t(lang, key, topics=", ".join(names)))
         return
     page = data.page
-    markup = keyboards.topics(deps.taxonomy, deps.catalog, profile.language, profile.topics, page)
+    markup = keyboards.topics(deps.taxonomy, deps.catalog, lang, chosen, page)
     await edit(update, _prompt(context, profile, page), markup)
 
 
