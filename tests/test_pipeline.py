@@ -122,3 +122,13 @@ def test_failed_source_keeps_its_stored_articles(
     with store.read() as session:
         (source, n), *_ = sources.listing(session)
     assert n == 1 and source.last_error and "a.txt" in source.last_error
+
+
+def test_feed_items_with_one_short_summary_but_other_titles_are_all_stored(
+    store: Store, analyzer: Analyzer
+) -> None:
+    items = [
+        Document(text="Read more on our site.", title=f"Quote #{n}", url=f"https://q.kz/{n}")
+        for n in range(3)
+    ]
+    assert _store_docs(store, analyzer, *items).taken == 3

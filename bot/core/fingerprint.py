@@ -51,8 +51,15 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
-def fingerprint(text: str) -> Fingerprint:
+#: Below this many words, a text alone does not identify an article: feeds carry many items
+#: with the same one-line summary, so the title becomes part of the identity.
+SHORT_TEXT_WORDS = 40
+
+
+def fingerprint(text: str, title: str | None = None) -> Fingerprint:
     tokens = words(text)
+    if len(tokens) < SHORT_TEXT_WORDS and title:
+        tokens = [*words(title), "\n", *tokens]
     digest = hashlib.sha256(" ".join(tokens).encode()).hexdigest()
     return Fingerprint(content_hash=digest, sketch=sketch(tokens))
 

@@ -48,7 +48,8 @@ class SourceReport:
 
     def line(self) -> str:
         if not self.ok:
-            return f"{self.locator}: failed: {self.errors[0]}"
+            # Errors name their source already; say it once.
+            return f"{self.locator}: failed: {self.errors[0].removeprefix(self.locator + ': ')}"
         if self.not_modified:
             return f"{self.locator}: not modified since the last fetch"
         parts = [f"{self.locator}: took {self.taken}"]
@@ -199,7 +200,7 @@ def _new_only(
         if not body:
             report.skipped["empty"] += 1
             continue
-        fp = fingerprint(body)
+        fp = fingerprint(body, doc.title)
         if doc.url and doc.url in seen:
             report.skipped["duplicate (same url)"] += 1
             continue
