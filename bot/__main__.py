@@ -134,6 +134,12 @@ def _parser() -> argparse.ArgumentParser:
         "loaded, and chat with it in the terminal as a user.",
     )
     p.add_argument("--language", default="en", help="the simulated user's Telegram language")
+    p.add_argument(
+        "--data-dir",
+        type=Path,
+        default=ROOT / "data",
+        help="where the sandbox keeps its SQLite file and the bot's log (default data/)",
+    )
     p.set_defaults(handler=cmd_sandbox)
     return parser
 
@@ -233,16 +239,21 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     print(f"A reader subscribed to {', '.join(names[t] for t in sorted(wanted))} would receive:\n")
     print(digest.render_text(shown, names) if not shown.empty else "(nothing matches yet)\n")
     store.close()
-    if sys.stdin.isatty():
-        print("Set TELEGRAM_BOT_TOKEN to run the real bot; `python -m bot sandbox` chats offline.")
+    print("Set TELEGRAM_BOT_TOKEN to run the real bot; `python -m bot sandbox` chats offline.")
     return 0
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     if settings.token is None:
         print("TELEGRAM_BOT_TOKEN is not set: running the offline demo.\n", file=sys.stderr)
-        demo_args = _parser().parse_args(["demo"])
-        return cmd_demo(demo_args, settings)
+        code = cmd_demo(_parser().parse_args(["demo"]), settings)
+        if code != 0 or not sys.stdin.isatty():
+            return code
+        # A person at a terminal: go on into the offline chat with the real bot.
+        from bot.sandbox import run_sandbox
+
+        sandbox_code: int = run_sandbox(settings)
+        return sandbox_code
     return _serve(settings, settings.token, updates=not args.deliver_only)
 
 
@@ -291,7 +302,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_sandbox(args: argparse.Namespace, settings: Settings) -> int:
     from bot.sandbox import run_sandbox
 
-    code: int = run_sandbox(settings, language=args.language)
+    code: int = run_sandbox(settings, language=args.language, data_dir=args.data_dir)
     return code
 
 

@@ -116,7 +116,14 @@ def setup(level: str = "INFO", fmt: str = "console") -> None:
     root.setLevel(level)
     _install_record_redaction()
     # httpx logs every request URL, token included, at INFO; PTB logs it at DEBUG.
-    for noisy in ("httpx", "httpcore", "telegram.request", "apscheduler.executors.default"):
+    noisy_at_info = (
+        "httpx",
+        "httpcore",
+        "telegram.request",
+        "apscheduler",
+        "alembic.runtime.plugins",
+    )
+    for noisy in noisy_at_info:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     # trafilatura reports every short page as an ERROR; a short page is not an error for us.
     for chatty in ("trafilatura", "htmldate", "courlan", "justext"):

@@ -16,11 +16,13 @@ from typing import TextIO
 
 from bot.config import ROOT, Settings
 from bot.core.analysis import Analyzer
+from bot.fakebot.models import Limits
 from bot.fakebot.sandbox import run_chat, start_server
 from bot.services import pipeline, topics
 from bot.services.store import Store
 
 SANDBOX_TOKEN = "700000001:sandbox-token-not-a-secret-0000000000"
+SANDBOX_CHAT_INTERVAL_S = 0.2
 
 
 def run_sandbox(
@@ -43,7 +45,9 @@ def run_sandbox(
     )
     store.close()
 
-    server = start_server()
+    # The sandbox is for people, not for flood tests: the bot spaces its messages to one chat
+    # by CHAT_INTERVAL_S and the local server allows exactly that.
+    server = start_server(limits=Limits(per_chat_interval_s=SANDBOX_CHAT_INTERVAL_S))
     user = server.create_user(first_name="You", language_code=language)
     env = {
         **os.environ,
@@ -51,7 +55,7 @@ def run_sandbox(
         "TELEGRAM_API_URL": server.url,
         "DATABASE_URL": f"sqlite:///{db}",
         "ADMIN_IDS": str(user.id),
-        "CHAT_INTERVAL_S": "0.2",
+        "CHAT_INTERVAL_S": str(SANDBOX_CHAT_INTERVAL_S),
     }
     log_path = data_dir / "sandbox.log"
     with log_path.open("w", encoding="utf-8") as log_file:
@@ -67,7 +71,7 @@ def run_sandbox(
         stdout.write("Say /start. Type a number to press a button, /quit to leave.\n")
         stdout.flush()
         try:
-            run_chat(server, user, stdin, stdout, first_reply_s=15)
+            run_chat(server, user, stdin, stdout, first_reply_s=15, quiet_s=1.0)
         finally:
             bot.terminate()
             try:

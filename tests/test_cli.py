@@ -114,3 +114,35 @@ def test_two_ingests_at_once_store_each_article_once(tmp_path: Path) -> None:
     assert [p.returncode for p in procs] == [0, 0], outs
     result = _bot("articles", "--json", db=tmp_path / "d.db")
     assert len(result.stdout.splitlines()) == 5
+
+
+def test_analyze_writes_one_json_line_per_input_and_nothing_else() -> None:
+    lines = [
+        {"id": "a", "text": "Казахстан увеличит добычу редкоземельных металлов и лития. " * 4},
+        {"id": "b", "text": "", "title": "Пусто"},
+        {"id": "c", "text": "🙂🙂🙂"},
+    ]
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "analyze"],
+        cwd=ROOT,
+        input="\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["id"] for o in out] == ["a", "b", "c"]
+    assert out[0]["lang"] == "ru"
+    assert "rare_earths" in {t["id"] for t in out[0]["topics"]}
+    assert {"id", "lang", "topics", "title", "summary"} <= out[0].keys()
+    assert out[2]["lang"] == "und" and out[2]["topics"] == [] and out[2]["title"]
+
+
+def test_eval_prints_language_accuracy_and_topic_f1() -> None:
+    corpus = ROOT.parent / "shared" / "corpus" / "dev.jsonl"
+    if not corpus.is_file():
+        pytest.skip(f"{corpus} is not here")
+    result = _bot("eval", str(corpus))
+    assert result.returncode == 0, result.stderr
+    assert "micro" in result.stdout and "kk" in result.stdout
