@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/ingest_throughput.py
 	$(BIN)/python bench/analysis_speed.py
 	$(BIN)/python bench/classify_accuracy.py ../shared/corpus/dev.jsonl
+	$(BIN)/python bench/handlers_latency.py
 
 clean:
 	rm -rf $(VENV) data/*.db data/*.db-wal data/*.db-shm .mypy_cache .ruff_cache .pytest_cache

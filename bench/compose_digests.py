@@ -3,8 +3,8 @@
     python bench/compose_digests.py [--users 100000] [--articles 10000] [--render-users N]
 
 Runs what a delivery tick runs after reading the database: the window is indexed and its
-translations linked (`ArticleWindow.load`), then `bot.core.digest.compose` is called for every
-reader with the candidates of their topics since their last digest (`Pool.candidates`), then
+translations linked (`ArticleWindow.load`), then `Pool.compose` is called for every reader
+with their topics, languages and keyword matches since their last digest, then
 `bot.telegram.render.digest` turns digests into Telegram HTML messages.
 
 Data, generated with a fixed seed: articles spread over the 7-day window in ru/kk/pl/en, each
@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.core.digest import Interest, compose  # noqa: E402
+from bot.core.digest import Interest  # noqa: E402
 from bot.core.models import Lang, StoredArticle, TopicScore  # noqa: E402
 
 NOW = datetime(2025, 11, 20, 6, 0, tzinfo=UTC)
@@ -86,7 +86,10 @@ def make_readers(
         if rng.random() < 0.1:
             for article_id in rng.sample(range(1, n_articles + 1), 20):
                 hits[article_id] = ("keyword",)
-        since = NOW - timedelta(days=7 if rng.random() < 0.15 else 1)
+        # Yesterday's (or last week's) digest went out during that tick's fan-out: 100,000
+        # readers at 29 messages/s spread their last digests over about an hour.
+        days = 7 if rng.random() < 0.15 else 1
+        since = NOW - timedelta(days=days) + timedelta(seconds=rng.uniform(0, 3600))
         readers.append((Interest(topics, langs or frozenset(), hits), since))
     return readers
 
@@ -113,12 +116,17 @@ def measure(args: argparse.Namespace) -> dict[str, float]:
     digests = []
     items = 0
     for interest, since in readers:
-        digest = compose(
-            window.pool.candidates(interest, since), interest, now=NOW, stories=window.stories
-        )
+        digest = window.pool.compose(interest, since, now=NOW)
         items += sum(len(s.items) for s in digest.sections)
         digests.append(digest)
     compose_s = time.perf_counter() - start
+
+    # The same without sharing: every digest composed from its candidates.
+    alone = readers[: args.unshared_users]
+    start = time.perf_counter()
+    for interest, since in alone:
+        window.pool.compose(interest, since, now=NOW, share=False)
+    unshared_s = time.perf_counter() - start
 
     sample = digests[: args.render_users]
     start = time.perf_counter()
@@ -131,6 +139,9 @@ def measure(args: argparse.Namespace) -> dict[str, float]:
     return {
         "index_s": index_s,
         "compose_s": compose_s,
+        "shared": window.pool.shared,
+        "unshared_s": unshared_s,
+        "unshared": len(alone),
         "render_s": render_s,
         "rendered": len(sample),
         "items": items / max(1, len(digests)),
@@ -154,6 +165,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=100_000)
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--render-users", type=int, default=100_000)
+    parser.add_argument("--unshared-users", type=int, default=5_000)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -176,6 +188,11 @@ def main() -> None:
         ("data set", f"{n} readers x {args.articles} articles over 7 days (generated, seed 7)"),
         ("window index + translation links", f"{r['index_s']:.2f} s ({r['links']} links)"),
         ("compose", f"{per_s:,.0f} digests/s ({r['compose_s']:.1f} s for {n})"),
+        ("  of which shared (same topics, langs, news)", f"{r['shared']:,}"),
+        (
+            "compose, nothing shared",
+            f"{r['unshared'] / r['unshared_s']:,.0f} digests/s ({r['unshared']} readers)",
+        ),
         ("compose + render (HTML messages)", f"{with_render:,.0f} digests/s ({rendered} rendered)"),
         ("items per digest / empty digests", f"{r['items']:.1f} / {r['empty']}"),
         ("messages per digest / chars", f"{r['messages']:.2f} / {r['chars']:.0f}"),

@@ -259,3 +259,29 @@ def _run(
         ids = [row[0] for row in rows]
     total: int = conn.execute(count, params | {"cap": MAX_TOTAL}).scalar_one()
     return ids, total
+
+
+def recent_matches(session: Session, query: str, *, after_id: int, limit: int) -> list[int]:
+    """Ids above `after_id` of the articles matching every word, newest first, unranked and
+    uncounted: what a keyword subscription needs from the articles of the digest window."""
+    parsed = words(query)
+    if not parsed:
+        return []
+    params = {"after": after_id, "limit": limit}
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        q = f"{{title summary text}} : ({_fts5_query(parsed)})"
+        sql = (
+            "SELECT rowid FROM article_fts WHERE article_fts MATCH :q AND rowid > :after "
+            "ORDER BY rowid DESC LIMIT :limit"
+        )
+    elif dialect == "postgresql":
+        q = _tsquery(parsed)
+        sql = (
+            "SELECT a.id FROM article AS a WHERE a.search_vector @@ to_tsquery('simple', :q) "
+            "AND a.id > :after ORDER BY a.id DESC LIMIT :limit"
+        )
+    else:
+        raise NotImplementedError(f"no full-text search for the {dialect} dialect")
+    rows = session.connection().execute(sa.text(sql), params | {"q": q})
+    return [row[0] for row in rows]

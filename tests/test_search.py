@@ -270,3 +270,14 @@ def test_long_words_are_searched_by_their_stem(word: str, exact: str, prefix: st
 def test_query_keeps_at_most_max_words_distinct_words() -> None:
     parsed = search_repo.words("a b a c d e f g h i j k")
     assert [w.exact[0] for w in parsed] == list("abcdefgh")[: search_repo.MAX_WORDS]
+
+
+def test_recent_matches_gives_only_newer_articles_newest_first(store: Store, add: Add) -> None:
+    old = add("Запасы лития в Восточном Казахстане")
+    first = add("Литий для батарей", "Компания займётся литием.")
+    second = add("Ещё литий", "Рынок лития растёт.")
+    with store.read() as session:
+        assert search_repo.recent_matches(session, "литий", after_id=old, limit=10) == [
+            second,
+            first,
+        ]

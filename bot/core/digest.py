@@ -60,86 +60,215 @@ def compose(
     now: datetime | None = None,
     stories: Mapping[int, int] | None = None,
 ) -> Digest:
-    """Group new matching articles by the reader's topics; each story appears once, in the
-    section of its best-scoring topic, best first by score and then recency.
-
-    A story is a set of reprints (same `story_id`) and translations (`stories`, from
-    `bot.core.stories.link_translations`): its best article leads, the others are extra links.
-    """
-    now = now or datetime.now(UTC)
-    fallback = now.timestamp()
-    links = stories or {}
-    wanted, langs, hits = interest.topics, interest.langs, interest.keyword_hits
-    groups: dict[int, list[tuple[float, float, str | None, StoredArticle]]] = {}
-    for article in articles:
-        if article.id in delivered or (langs and article.lang not in langs):
-            continue
-        score, topic_id = -1.0, None
-        for t in article.topics:
-            if t.topic_id in wanted and t.score > score:
-                score, topic_id = t.score, t.topic_id
-        if topic_id is None:
-            if article.id not in hits:
-                continue
-            score = 0.0
-        story = article.story_id or article.id
-        groups.setdefault(links.get(story, story), []).append(
-            (score, _ts(article, fallback), topic_id, article)
-        )
-    sections: dict[str | None, list[DigestItem]] = {}
-    ranks: dict[str | None, list[tuple[float, float]]] = {}
-    for members in groups.values():
-        if len(members) > 1:
-            members.sort(key=lambda m: (-m[0], -m[1]))
-        score, ts, topic_id, lead = members[0]
-        sections.setdefault(topic_id, []).append(
-            DigestItem(lead, score, tuple(m[3] for m in members[1:]))
-        )
-        ranks.setdefault(topic_id, []).append((score, ts))
-    ordered = []
-    # Topics by their best item; the keyword section last.
-    for topic_id in sorted(sections, key=lambda t: (t is None, -max(s for s, _ in ranks[t]))):
-        items = sections[topic_id]
-        order = sorted(
-            range(len(items)), key=lambda i: (-ranks[topic_id][i][0], -ranks[topic_id][i][1])
-        )
-        shown = tuple(items[i] for i in order[:per_topic])
-        ordered.append(DigestSection(topic_id, shown, more=max(0, len(items) - per_topic)))
-    ids = frozenset(m[3].id for members in groups.values() for m in members)
-    return Digest(tuple(ordered), ids)
+    """Group new matching articles by the reader's topics (see `Pool.compose`); here every
+    article given counts as new."""
+    return Pool(articles, stories).compose(
+        interest, datetime.min.replace(tzinfo=UTC), delivered=delivered, per_topic=per_topic
+    )
 
 
 class Pool:
-    """The articles of a window indexed by topic and time, so that composing thousands of
-    digests looks at each reader's topics since their last digest only, not at every article."""
+    """The articles of a window, ranked per topic, so that composing a digest walks down the
+    reader's topics only as far as the items it shows.
 
-    def __init__(self, articles: Iterable[StoredArticle]) -> None:
+    A story is a set of reprints (same `story_id`) and translations (`stories`, from
+    `bot.core.stories`): its best article leads, the others are extra links. Each story appears
+    once, in the section of the reader's topic where it scores best; sections are ordered by
+    their best item, items by score and then recency. "And K more" counts the topic's other
+    new articles, as `/latest TOPIC` lists them (some may stand in another section).
+
+    Readers with the same topics and languages whose last digest falls between the same two
+    articles get the same digest, unless some of those articles were already delivered to them
+    (an alert, a /digest) or their keywords matched: that digest is composed once and shared.
+    """
+
+    #: Shared digests kept; the pool is rebuilt whenever the window changes anyway.
+    MEMO = 50_000
+
+    def __init__(
+        self, articles: Iterable[StoredArticle], stories: Mapping[int, int] | None = None
+    ) -> None:
         self.by_id = {a.id: a for a in articles}
-        by_topic: dict[str, list[StoredArticle]] = {}
+        self.stories = stories or {}
+        self._at = {a.id: a.ingested_at.timestamp() for a in self.by_id.values()}
+        self._times = sorted(self._at.values())
+        self._group: dict[int, int] = {}
+        self._members: dict[int, list[StoredArticle]] = {}
+        ranked: dict[str, list[tuple[float, float, StoredArticle]]] = {}
         for article in self.by_id.values():
+            story = article.story_id or article.id
+            group = self.stories.get(story, story)
+            self._group[article.id] = group
+            self._members.setdefault(group, []).append(article)
+            recency = _ts(article, 0.0)
             for t in article.topics:
-                by_topic.setdefault(t.topic_id, []).append(article)
-        self._topics: dict[str, tuple[list[float], list[StoredArticle]]] = {}
-        for topic_id, members in by_topic.items():
-            members.sort(key=lambda a: (a.ingested_at, a.id))
-            self._topics[topic_id] = ([a.ingested_at.timestamp() for a in members], members)
+                ranked.setdefault(t.topic_id, []).append((t.score, recency, article))
+        for members in self._members.values():
+            members.sort(key=lambda a: (-_best(a), a.id))
+        #: Per topic, best first: (ingested at, id, story group, language, article, score),
+        #: flat tuples so the walk down a topic costs a few comparisons per article.
+        self._ranked: dict[str, list[tuple[float, int, int, Lang, StoredArticle, float]]] = {
+            topic_id: [
+                (self._at[a.id], a.id, self._group[a.id], a.lang, a, score)
+                for score, _, a in sorted(items, key=lambda x: (-x[0], -x[1], x[2].id))
+            ]
+            for topic_id, items in ranked.items()
+        }
+        self._score = {(a.id, t.topic_id): t.score for a in self.by_id.values() for t in a.topics}
+        self._topic_times: dict[tuple[str, Lang | None], list[float]] = {}
+        for topic_id, entries in self._ranked.items():
+            self._topic_times[topic_id, None] = sorted(e[0] for e in entries)
+            for at, _, _, lang, _, _ in entries:
+                self._topic_times.setdefault((topic_id, lang), []).append(at)
+        for times in self._topic_times.values():
+            times.sort()
+        self._memo: dict[tuple[frozenset[str], frozenset[Lang], int, int], Digest] = {}
+        self.shared = 0
 
-    def candidates(self, interest: Interest, since: datetime) -> list[StoredArticle]:
-        """Articles ingested after `since` in the reader's topics or matching their keywords."""
+    def compose(
+        self,
+        interest: Interest,
+        since: datetime,
+        *,
+        delivered: Collection[int] = (),
+        per_topic: int = PER_TOPIC,
+        now: datetime | None = None,
+        share: bool = True,
+    ) -> Digest:
+        """The reader's digest of what was ingested after `since` and not delivered to them
+        (`share=False` composes it afresh even when an equal one is at hand)."""
         after = since.timestamp()
-        found: dict[int, StoredArticle] = {}
-        for topic_id in interest.topics:
-            indexed = self._topics.get(topic_id)
-            if indexed is None:
+        private = (
+            not share
+            or bool(interest.keyword_hits)
+            or any(self._at.get(d, 0.0) > after for d in delivered)
+        )
+        key = (interest.topics, interest.langs, per_topic, bisect_right(self._times, after))
+        if not private and key in self._memo:
+            self.shared += 1
+            return self._memo[key]
+        digest = self._compose(interest, after, delivered, per_topic)
+        if not private:
+            if len(self._memo) >= self.MEMO:
+                self._memo.clear()
+            self._memo[key] = digest
+        return digest
+
+    def _eligible(
+        self,
+        article: StoredArticle,
+        after: float,
+        delivered: Collection[int],
+        langs: frozenset[Lang],
+    ) -> bool:
+        return (
+            self._at[article.id] > after
+            and article.id not in delivered
+            and not (langs and article.lang not in langs)
+        )
+
+    def _compose(
+        self,
+        interest: Interest,
+        after: float,
+        delivered: Collection[int],
+        per_topic: int,
+    ) -> Digest:
+        wanted, langs = interest.topics, interest.langs
+        used: set[int] = set()
+        shown: set[int] = set()
+        sections: list[tuple[tuple[bool, float], DigestSection]] = []
+        for topic_id in sorted(wanted):
+            items: list[DigestItem] = []
+            for at, article_id, group, lang, article, score in self._ranked.get(topic_id, ()):
+                if (
+                    at <= after
+                    or group in used
+                    or article_id in delivered
+                    or (langs and lang not in langs)
+                ):
+                    continue
+                if len(wanted) > 1 and self._home(article, wanted) != topic_id:
+                    continue  # it leads the section of a topic where it scores better
+                used.add(group)
+                members = self._members[group]
+                also = (
+                    tuple(
+                        m
+                        for m in members
+                        if m.id != article_id and self._eligible(m, after, delivered, langs)
+                    )
+                    if len(members) > 1
+                    else ()
+                )
+                shown.update((article_id, *(m.id for m in also)))
+                items.append(DigestItem(article, score, also))
+                if len(items) == per_topic:
+                    break
+            if not items:
                 continue
-            times, members = indexed
-            for article in members[bisect_right(times, after) :]:
-                found[article.id] = article
+            new = self._new_count(topic_id, after, delivered, langs)
+            more = max(0, new - sum(1 + len(i.also) for i in items))
+            sections.append(((False, -items[0].score), DigestSection(topic_id, tuple(items), more)))
+        keyword_items = self._keyword_items(interest, after, delivered, used)
+        if keyword_items:
+            shown.update(i.article.id for i in keyword_items)
+            more = max(0, len(keyword_items) - per_topic)
+            section = DigestSection(None, tuple(keyword_items[:per_topic]), more)
+            sections.append(((True, 0.0), section))
+        sections.sort(key=lambda pair: pair[0])
+        return Digest(tuple(section for _, section in sections), frozenset(shown))
+
+    def _home(self, article: StoredArticle, wanted: frozenset[str]) -> str:
+        """The reader's topic where the article scores best (ties: the first id)."""
+        best, home = -1.0, ""
+        for t in article.topics:
+            if t.topic_id in wanted and (t.score > best or (t.score == best and t.topic_id < home)):
+                best, home = t.score, t.topic_id
+        return home
+
+    def _new_count(
+        self, topic_id: str, after: float, delivered: Collection[int], langs: frozenset[Lang]
+    ) -> int:
+        """The topic's articles ingested after `after`, in the reader's languages, not
+        delivered to them: counted by bisection, the reader's few deliveries taken off."""
+        keys = [(topic_id, lang) for lang in langs] if langs else [(topic_id, None)]
+        new = 0
+        for key in keys:
+            times = self._topic_times.get(key, [])
+            new += len(times) - bisect_right(times, after)
+        gone = 0
+        for d in delivered:
+            article = self.by_id.get(d)
+            if (
+                article is not None
+                and (d, topic_id) in self._score
+                and self._at[d] > after
+                and not (langs and article.lang not in langs)
+            ):
+                gone += 1
+        return new - gone
+
+    def _keyword_items(
+        self, interest: Interest, after: float, delivered: Collection[int], used: set[int]
+    ) -> list[DigestItem]:
+        """Keyword matches that no topic section shows, newest first."""
+        found = []
         for article_id in interest.keyword_hits:
-            hit = self.by_id.get(article_id)
-            if hit is not None and hit.ingested_at > since:
-                found[article_id] = hit
-        return list(found.values())
+            article = self.by_id.get(article_id)
+            if article is None or not self._eligible(article, after, delivered, interest.langs):
+                continue
+            group = self._group[article_id]
+            if group in used:
+                continue
+            used.add(group)
+            found.append(DigestItem(article, 0.0))
+        found.sort(key=lambda i: (-_ts(i.article, 0.0), -i.article.id))
+        return found
+
+
+def _best(article: StoredArticle) -> float:
+    return max((t.score for t in article.topics), default=0.0)
 
 
 def _ts(article: StoredArticle, fallback: float) -> float:

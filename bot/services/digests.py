@@ -7,6 +7,8 @@ thousands of digests reads each article once, not once per reader.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -68,10 +70,27 @@ class ArticleWindow:
     by_id: dict[int, StoredArticle] = field(default_factory=dict)
     max_id: int = 0
     pool: composer.Pool = field(default_factory=lambda: composer.Pool(()))
-    stories: dict[int, int] = field(default_factory=dict)
-    _anchors: dict[int, story_links.Anchors] = field(default_factory=dict)
+    linker: story_links.Linker = field(default_factory=story_links.Linker)
+    #: A refresh within this many seconds of the last one is skipped: indexing is done for
+    #: all readers at once, not on every /digest (the OVERLAP covers the lag).
+    max_age_s: float = 20.0
+    _refreshed: float = field(default=float("-inf"), repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def refresh(self, store: Store, now: datetime) -> None:
+    @property
+    def stories(self) -> dict[int, int]:
+        return self.linker.stories
+
+    def refresh(self, store: Store, now: datetime, *, force: bool = False) -> None:
+        """Take in the articles stored since the last refresh (one thread at a time; readers
+        keep using the previous pool until the new one is assigned)."""
+        with self._lock:
+            if not force and time.monotonic() - self._refreshed < self.max_age_s:
+                return
+            self._refresh(store, now)
+            self._refreshed = time.monotonic()
+
+    def _refresh(self, store: Store, now: datetime) -> None:
         oldest = now - self.lookback
         with store.read() as session:
             rows = articles.window(session, since=oldest, after_id=self.max_id)
@@ -82,7 +101,8 @@ class ArticleWindow:
         stale = [i for i, a in self.by_id.items() if a.ingested_at < oldest]
         for article_id in stale:
             del self.by_id[article_id]
-            self._anchors.pop(article_id, None)
+        if stale:
+            self.linker.forget(stale)
         if rows or stale:
             self.load(self.by_id.values())
 
@@ -90,11 +110,8 @@ class ArticleWindow:
         """Index these articles (the window's own, or given ones in benchmarks and tests)."""
         self.by_id = {a.id: a for a in items}
         self.max_id = max(self.by_id, default=self.max_id)
-        for a in self.by_id.values():
-            if a.id not in self._anchors:
-                self._anchors[a.id] = story_links.anchors(f"{a.title}. {a.summary}")
-        self.stories = story_links.link_translations(self.by_id.values(), self._anchors)
-        self.pool = composer.Pool(self.by_id.values())
+        self.linker.add(self.by_id.values())
+        self.pool = composer.Pool(self.by_id.values(), self.linker.stories)
 
     @property
     def min_id(self) -> int:
@@ -104,9 +121,17 @@ class ArticleWindow:
         return [a for a in self.by_id.values() if a.ingested_at > moment]
 
 
+#: Articles are stamped when their batch starts and become visible when it commits, so one
+#: stamped just before a digest may appear just after it; looking back this much further
+#: catches it, and the delivery records keep what was shown from being shown again.
+OVERLAP = timedelta(minutes=5)
+
+
 def since_of(profile: Profile) -> datetime:
     """The moment after which news is new for this reader."""
-    return profile.last_digest_at or (profile.created_at - FIRST_DIGEST_LOOKBACK)
+    if profile.last_digest_at is None:
+        return profile.created_at - FIRST_DIGEST_LOOKBACK
+    return profile.last_digest_at - OVERLAP
 
 
 @_wrapped
@@ -117,14 +142,20 @@ def prepare(
     *,
     now: datetime,
     per_topic: int = composer.PER_TOPIC,
+    fresh: bool = True,
 ) -> list[tuple[Profile, Digest]]:
-    """Compose the digest of each reader: new, matching, not yet delivered."""
-    window.refresh(store, now)
+    """Compose the digest of each reader: new, matching, not yet delivered. With
+    `fresh=False` (one reader's /digest) a window refreshed in the last seconds is used as it
+    is, so a stream of /digest commands does not re-index the window for each."""
+    window.refresh(store, now, force=fresh)
     keywords = {k for p in profiles for k in p.keywords}
     with store.read() as session:
         sent = deliveries.delivered(session, [p.user_id for p in profiles], window.min_id - 1)
         hits_by_keyword = {
-            k: set(search.search(session, k, limit=KEYWORD_HITS, offset=0)[0]) for k in keywords
+            k: set(
+                search.recent_matches(session, k, after_id=window.min_id - 1, limit=KEYWORD_HITS)
+            )
+            for k in keywords
         }
     out = []
     for profile in profiles:
@@ -136,13 +167,12 @@ def prepare(
         out.append(
             (
                 profile,
-                composer.compose(
-                    window.pool.candidates(interest, since_of(profile)),
+                window.pool.compose(
                     interest,
+                    since_of(profile),
                     delivered=sent.get(profile.user_id, set()),
                     per_topic=per_topic,
                     now=now,
-                    stories=window.stories,
                 ),
             )
         )
@@ -265,7 +295,7 @@ def pending_alerts(
 ) -> tuple[list[Alert], int]:
     """Strong matches stored since the last look, for readers with alerts on; and the id up to
     which articles were looked at (pass it to `advance_alerts` once they are sent)."""
-    window.refresh(store, now)
+    window.refresh(store, now, force=True)
     with store.read() as session:
         after = deliveries.cursor(session, ALERT_CURSOR)
         fresh = [a for a in window.by_id.values() if a.id > after]

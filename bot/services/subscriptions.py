@@ -98,4 +98,6 @@ def _parse(taxonomy: Taxonomy, text: str, *, usage_key: str) -> tuple[str | None
         raise UserInputError("keyword too long", key="subscribe.too_long", max=MAX_KEYWORD_CHARS)
     if not any(ch.isalnum() for ch in words):
         raise UserInputError("keyword has no letters", key=usage_key)
-    return None, words
+    # Stored lower-case: SQLite's lower() folds ASCII only, so "Литий" and "ЛИТИЙ" would
+    # otherwise be two keywords; matching ignores case anyway.
+    return None, words.lower()

@@ -43,8 +43,8 @@ class BotProcess:
             ADMIN_IDS=str(ADMIN_ID),
             CHAT_INTERVAL_S=str(CHAT_INTERVAL_S),
             LOG_LEVEL="INFO",
-            **self.env,
         )
+        env.update(self.env)  # a test's own settings win
         log = self.log_path.open("ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "bot", "run", *args],

@@ -42,7 +42,10 @@ def _ingest(context: DalaContext, url: str) -> pipeline.SourceReport:
     deps = context.deps
     settings = deps.settings
     with Fetcher(timeout_s=settings.fetch_timeout_s, max_bytes=settings.fetch_max_bytes) as f:
-        return pipeline.ingest_url(deps.store, deps.analyzer, f, url, now=deps.clock())
+        report = pipeline.ingest_url(deps.store, deps.analyzer, f, url, now=deps.clock())
+    if report.taken:  # readers' next /digest should see them at once
+        deps.window.refresh(deps.store, deps.clock(), force=True)
+    return report
 
 
 @operator_only

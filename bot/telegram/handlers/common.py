@@ -21,6 +21,8 @@ from bot.telegram.i18n import interface_lang
 P = ParamSpec("P")
 R = TypeVar("R")
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+#: Messages per chat whose last edited content is remembered (see `edit`).
+EDITS_REMEMBERED = 20
 
 
 async def run(func: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
@@ -85,11 +87,28 @@ async def reply(
     return await message.reply_html(text, reply_markup=markup, link_preview_options=NO_PREVIEW)
 
 
-async def edit(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
-    """Update the message a button belongs to in place; pressing twice is not an error."""
+async def edit(
+    update: Update,
+    context: DalaContext,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+) -> None:
+    """Update the message a button belongs to in place.
+
+    A button pressed twice quickly would edit the message to what it already shows, which
+    Telegram refuses ("message is not modified"): the last content set per message is kept in
+    `chat_data`, and an edit to that same content is skipped."""
     query = update.callback_query
     if query is None:
         return
+    message_id = query.message.message_id if query.message is not None else 0
+    shown = _shown(context)
+    content = hash((text, markup.to_json() if markup else ""))
+    if shown.get(message_id) == content:
+        return
+    shown[message_id] = content
+    while len(shown) > EDITS_REMEMBERED:
+        shown.pop(next(iter(shown)))
     try:
         await query.edit_message_text(
             text,
@@ -99,4 +118,15 @@ async def edit(update: Update, text: str, markup: InlineKeyboardMarkup | None = 
         )
     except BadRequest as exc:
         if "message is not modified" not in str(exc):
+            shown.pop(message_id, None)
             raise
+    except Exception:
+        shown.pop(message_id, None)
+        raise
+
+
+def _shown(context: DalaContext) -> dict[int, int]:
+    if context.chat_data is None:
+        return {}
+    shown: dict[int, int] = context.chat_data.setdefault("shown", {})
+    return shown

@@ -25,7 +25,7 @@ async def on_forget_button(update: Update, context: DalaContext, data: cb.Forget
     assert user is not None
     lang = await lang_of(update, context)
     if not data.confirmed:
-        await edit(update, context.deps.catalog.t(lang, "forget.cancelled"))
+        await edit(update, context, context.deps.catalog.t(lang, "forget.cancelled"))
         return
     await run(users.forget, context.deps.store, user.id)
     if context.user_data is not None:
@@ -33,4 +33,4 @@ async def on_forget_button(update: Update, context: DalaContext, data: cb.Forget
     if context.chat_data is not None:
         context.chat_data.clear()
     logger.info("user.forgotten", user_id=user.id)
-    await edit(update, context.deps.catalog.t(lang, "forget.done"))
+    await edit(update, context, context.deps.catalog.t(lang, "forget.done"))

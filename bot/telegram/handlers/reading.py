@@ -30,7 +30,9 @@ async def digest(update: Update, context: DalaContext) -> None:
     if not profile.topics and not profile.keywords:
         await reply(update, deps.catalog.t(lang, "digest.no_topics"))
         return
-    [(_, composed)] = await run(digests.prepare, deps.store, deps.window, [profile], now=now)
+    [(_, composed)] = await run(
+        digests.prepare, deps.store, deps.window, [profile], now=now, fresh=False
+    )
     if composed.empty:
         if profile.last_digest_at is None:
             await reply(update, deps.catalog.t(lang, "digest.nothing_yet"))
@@ -104,7 +106,7 @@ async def on_search_button(update: Update, context: DalaContext, data: cb.Search
     if query is None:  # a button from before a restart or of a forgotten search
         return deps.catalog.t(profile.language, "error.stale_button")
     text, markup = await _search_page(context, profile, query, data.key, data.page)
-    await edit(update, text, markup)
+    await edit(update, context, text, markup)
     return None
 
 

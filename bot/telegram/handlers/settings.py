@@ -97,7 +97,7 @@ async def on_article_lang_button(
     )
     lang = profile.language
     markup = keyboards.article_langs(deps.catalog, lang, profile.article_langs)
-    await edit(update, deps.catalog.t(lang, "languages.prompt"), markup)
+    await edit(update, context, deps.catalog.t(lang, "languages.prompt"), markup)
 
 
 async def language(update: Update, context: DalaContext) -> None:
@@ -116,7 +116,7 @@ async def on_interface_lang_button(
         users.set_language, deps.store, profile.user_id, data.lang, now=deps.clock()
     )
     markup = keyboards.interface_langs(deps.catalog, profile.language)
-    await edit(update, deps.catalog.t(profile.language, "language.set"), markup)
+    await edit(update, context, deps.catalog.t(profile.language, "language.set"), markup)
 
 
 async def pause(update: Update, context: DalaContext) -> None:

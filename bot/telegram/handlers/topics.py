@@ -15,7 +15,6 @@ from bot.telegram.handlers.common import arg_text, edit, local_time, reader, rep
 
 
 def _prompt(context: DalaContext, profile: Profile, page: int) -> str:
-    deps = context.deps
     return picker_prompt(context, profile.language, page)
 
 
@@ -56,11 +55,11 @@ async def on_topics_button(
     if isinstance(data, cb.TopicsDone):
         names = [deps.taxonomy[t].name(lang) for t in sorted(chosen) if t in deps.taxonomy]
         key = "topics.saved" if names else "topics.saved_none"
-        await edit(update, deps.catalog.t(lang, key, topics=", ".join(names)))
+        await edit(update, context, deps.catalog.t(lang, key, topics=", ".join(names)))
         return
     page = data.page
     markup = keyboards.topics(deps.taxonomy, deps.catalog, lang, chosen, page)
-    await edit(update, _prompt(context, profile, page), markup)
+    await edit(update, context, _prompt(context, profile, page), markup)
 
 
 async def subscribe(update: Update, context: DalaContext) -> None:
@@ -152,4 +151,6 @@ async def on_mysubs_button(update: Update, context: DalaContext, data: cb.MySubs
             profile = await run(
                 users.set_paused, deps.store, profile.user_id, data.action == "pause", now=now
             )
-    await edit(update, mysubs_text(context, profile), keyboards.mysubs(deps.catalog, profile))
+    await edit(
+        update, context, mysubs_text(context, profile), keyboards.mysubs(deps.catalog, profile)
+    )
