@@ -283,17 +283,18 @@ def render_text(digest: Digest, topic_names: Mapping[str, str], *, width: int = 
         name = topic_names.get(section.topic_id or "", section.topic_id or "keywords")
         lines.append(f"== {name} ==")
         for item in section.items:
-            lines.extend(_item_lines(item, width))
+            lines.extend(_item_lines(item, section.topic_id, width))
         if section.more:
             lines.append(f"   … and {section.more} more")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _item_lines(item: DigestItem, width: int) -> Sequence[str]:
+def _item_lines(item: DigestItem, topic_id: str | None, width: int) -> Sequence[str]:
     a = item.article
     date = (a.published_at or a.ingested_at).date().isoformat()
-    terms = ", ".join(dict.fromkeys(term for t in a.topics for term in t.terms))
+    mine = [t for t in a.topics if topic_id is None or t.topic_id == topic_id]
+    terms = ", ".join(dict.fromkeys(term for t in mine for term in t.terms))
     out = [f"• {a.title} [{a.lang}] {date}"]
     if a.url:
         out.append(f"  {a.url}")

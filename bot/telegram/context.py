@@ -47,7 +47,7 @@ BotData = dict[Any, Any]
 
 
 class DalaApplication(
-    Application[ExtBot[None], "DalaContext", BotData, BotData, BotData, JobQueue["DalaContext"]]
+    Application[ExtBot[int], "DalaContext", BotData, BotData, BotData, JobQueue["DalaContext"]]
 ):
     """An Application that carries the `Deps`."""
 
@@ -56,7 +56,7 @@ class DalaApplication(
         self.deps = deps
 
 
-class DalaContext(CallbackContext[ExtBot[None], BotData, BotData, BotData]):
+class DalaContext(CallbackContext[ExtBot[int], BotData, BotData, BotData]):
     @property
     def deps(self) -> Deps:
         return cast(DalaApplication, self.application).deps

@@ -23,9 +23,9 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import TypeVar
 
-from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
+from telegram.ext import ExtBot
 
 from bot import log
 from bot.core.digest import Digest
@@ -35,6 +35,7 @@ from bot.services import digests, users
 from bot.telegram import render
 from bot.telegram.context import Deps
 from bot.telegram.handlers.common import NO_PREVIEW, run, zone_of
+from bot.telegram.ratelimit import BULK
 
 logger = log.get(__name__)
 T = TypeVar("T")
@@ -68,7 +69,7 @@ class DeliveryReport:
     postponed: int = 0
 
 
-async def deliver_due(bot: Bot, deps: Deps, *, worker: str) -> DeliveryReport:
+async def deliver_due(bot: ExtBot[int], deps: Deps, *, worker: str) -> DeliveryReport:
     """Send every digest that is due now, claiming readers in batches."""
     report = DeliveryReport()
     gate = asyncio.Semaphore(CONCURRENCY)
@@ -132,7 +133,13 @@ async def _db(func: Callable[..., T], *args: object, **kwargs: object) -> T:
 
 
 async def deliver_one(
-    bot: Bot, deps: Deps, profile: Profile, digest: Digest, *, worker: str, report: DeliveryReport
+    bot: ExtBot[int],
+    deps: Deps,
+    profile: Profile,
+    digest: Digest,
+    *,
+    worker: str,
+    report: DeliveryReport,
 ) -> None:
     now = deps.clock()
     if digest.empty:  # nothing new: no message, just the next slot
@@ -166,14 +173,20 @@ async def deliver_one(
     report.digests += 1
 
 
-async def send(bot: Bot, deps: Deps, profile: Profile, chat_id: int, text: str) -> tuple[Sent, int]:
+async def send(
+    bot: ExtBot[int], deps: Deps, profile: Profile, chat_id: int, text: str
+) -> tuple[Sent, int]:
     """Send one message; retry 5xx, timeouts and resets with backoff, follow a migrated chat.
     A 429 is waited out by the rate limiter before it gets here."""
     pause = BACKOFF_S
     for attempt in range(1, SEND_TRIES + 1):
         try:
             await bot.send_message(
-                chat_id, text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW
+                chat_id,
+                text,
+                parse_mode=ParseMode.HTML,
+                link_preview_options=NO_PREVIEW,
+                rate_limit_args=BULK,
             )
             return Sent.OK, chat_id
         except Forbidden as exc:
@@ -200,7 +213,7 @@ async def send(bot: Bot, deps: Deps, profile: Profile, chat_id: int, text: str) 
     return Sent.FAILED, chat_id
 
 
-async def deliver_alerts(bot: Bot, deps: Deps, *, min_score: float) -> int:
+async def deliver_alerts(bot: ExtBot[int], deps: Deps, *, min_score: float) -> int:
     """Instant alerts: strong matches since the last look, to readers with alerts on."""
     alerts, upto = await _db(
         digests.pending_alerts, deps.store, deps.window, now=deps.clock(), min_score=min_score
@@ -211,7 +224,11 @@ async def deliver_alerts(bot: Bot, deps: Deps, *, min_score: float) -> int:
         lang, zone = profile.language, zone_of(profile)
         topic = deps.taxonomy[alert.topic_id].name(lang) if alert.topic_id in deps.taxonomy else ""
         header = deps.catalog.t(lang, "digest.alert_header", topic=topic)
-        text = header + "\n\n" + render.item(alert.article, deps.catalog, lang, zone)
+        text = (
+            header
+            + "\n\n"
+            + render.item(alert.article, deps.catalog, lang, zone, topic_id=alert.topic_id)
+        )
         outcome, _ = await send(bot, deps, profile, profile.chat_id, text)
         if outcome is Sent.GONE:
             await _db(digests.gone, deps.store, profile.user_id, now=deps.clock())

@@ -30,6 +30,9 @@ logger = log.get(__name__)
 JSONDict = dict[str, Any]
 #: Methods that put a message in a chat; only these count against the flood limits.
 SENDING = ("send", "copy", "forward", "edit")
+#: `rate_limit_args` of bulk sends (digests, alerts): they yield to replies, so a person
+#: talking to the bot during a fan-out is answered at once, not after the queue.
+BULK = 1
 
 
 class FloodLimiter(BaseRateLimiter[int]):
@@ -56,6 +59,7 @@ class FloodLimiter(BaseRateLimiter[int]):
         self._chat_locks: dict[int | str, asyncio.Lock] = {}
         self._chat_ready_at: dict[int | str, float] = {}
         self._paused_until = 0.0
+        self._replies_waiting = 0
         self.retries = 0
 
     async def initialize(self) -> None:
@@ -81,7 +85,7 @@ class FloodLimiter(BaseRateLimiter[int]):
             attempt = 0
             while True:
                 await self._wait_chat(chat_id)
-                await self._acquire()
+                await self._acquire(bulk=rate_limit_args == BULK)
                 try:
                     return await callback(*args, **kwargs)
                 except RetryAfter as exc:
@@ -106,22 +110,33 @@ class FloodLimiter(BaseRateLimiter[int]):
         if delay > 0:
             await asyncio.sleep(delay)
 
-    async def _acquire(self) -> None:
+    async def _acquire(self, *, bulk: bool) -> None:
         async with self._global:
-            while True:
-                now = self.clock()
-                if now < self._paused_until:  # a 429 asked everybody to wait
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._global.wait(), self._paused_until - now)
-                    continue
-                while self._done and now - self._done[0] >= self.window_s:
-                    self._done.popleft()
-                if self._in_flight + len(self._done) < self.overall:
-                    self._in_flight += 1
-                    return
-                wait = self.window_s - (now - self._done[0]) if self._done else 0.01
+            if not bulk:
+                self._replies_waiting += 1
+            try:
+                await self._take_slot(bulk=bulk)
+            finally:
+                if not bulk:
+                    self._replies_waiting -= 1
+                    self._global.notify_all()
+
+    async def _take_slot(self, *, bulk: bool) -> None:
+        while True:
+            now = self.clock()
+            if now < self._paused_until:  # a 429 asked everybody to wait
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._global.wait(), timeout=max(wait, 0.001))
+                    await asyncio.wait_for(self._global.wait(), self._paused_until - now)
+                continue
+            while self._done and now - self._done[0] >= self.window_s:
+                self._done.popleft()
+            free = self._in_flight + len(self._done) < self.overall
+            if free and not (bulk and self._replies_waiting):
+                self._in_flight += 1
+                return
+            wait = self.window_s - (now - self._done[0]) if self._done else 0.01
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._global.wait(), timeout=max(wait, 0.001))
 
     async def _release(self) -> None:
         async with self._global:

@@ -56,8 +56,10 @@ def item(
     *,
     also: Sequence[StoredArticle] = (),
     with_terms: bool = True,
+    topic_id: str | None = None,
 ) -> str:
-    """One article: linked title, source and date, a two-line summary, matched words, links."""
+    """One article: linked title, source and date, a two-line summary, the words that matched
+    (of `topic_id` when given: the topic it is listed under), links to its other versions."""
     title = esc(_clip(article.title, TITLE_CHARS))
     head = (
         f'<a href="{_attr(article.url)}">{title}</a>'
@@ -69,7 +71,14 @@ def item(
     lines = [f"• {head}", f"<i>{meta}</i>"]
     if article.summary:
         lines.append(esc(_clip(article.summary, SUMMARY_CHARS)))
-    terms = list(dict.fromkeys(t for topic in article.topics for t in topic.terms))[:6]
+    terms = list(
+        dict.fromkeys(
+            term
+            for topic in article.topics
+            if topic_id is None or topic.topic_id == topic_id
+            for term in topic.terms
+        )
+    )[:6]
     if with_terms and terms:
         lines.append(f"<i>{esc(catalog.t(lang, 'digest.matched'))}: {esc(', '.join(terms))}</i>")
     links = [
@@ -117,7 +126,7 @@ def digest(
         for entry in section.items:
             ids = frozenset({entry.article.id, *(o.id for o in entry.also)})
             shown |= ids
-            blocks.append((_item(entry, catalog, lang, zone), ids))
+            blocks.append((_item(entry, section.topic_id, catalog, lang, zone), ids))
         if section.more and section.topic_id is not None:
             more = catalog.plural(lang, "more", section.more)
             text = catalog.t(lang, "digest.more", more=more, topic=section.topic_id)
@@ -130,8 +139,10 @@ def digest(
     return messages
 
 
-def _item(value: DigestItem, catalog: Catalog, lang: Lang, zone: tzinfo) -> str:
-    return item(value.article, catalog, lang, zone, also=value.also)
+def _item(
+    value: DigestItem, topic_id: str | None, catalog: Catalog, lang: Lang, zone: tzinfo
+) -> str:
+    return item(value.article, catalog, lang, zone, also=value.also, topic_id=topic_id)
 
 
 def listing(
