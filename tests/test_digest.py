@@ -116,3 +116,14 @@ def test_pool_gives_the_same_digest_as_composing_all_articles() -> None:
     assert pool.compose(interest, since, now=NOW) == compose(fresh, interest, now=NOW)
     assert pool.compose(interest, since, now=NOW) == compose(fresh, interest, now=NOW)
     assert pool.shared == 1
+
+
+def test_a_pool_extended_in_place_composes_like_one_built_at_once() -> None:
+    items = [article(i, score=(i * 7) % 11, hours_ago=60 - i) for i in range(1, 60)]
+    grown = Pool(items[:30])
+    assert grown.extend(items[30:])
+    interest = Interest(frozenset({"water"}))
+    since = NOW - timedelta(hours=40)
+    assert grown.compose(interest, since, share=False) == Pool(items).compose(
+        interest, since, share=False
+    )

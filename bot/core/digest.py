@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import textwrap
-from bisect import bisect_right
+from bisect import bisect_right, insort
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -124,6 +124,41 @@ class Pool:
             times.sort()
         self._memo: dict[tuple[frozenset[str], frozenset[Lang], int, int], Digest] = {}
         self.shared = 0
+
+    def extend(self, articles: Iterable[StoredArticle]) -> bool:
+        """Add newly stored articles in place (the window grows every tick; rebuilding the
+        whole index each time would cost seconds with a week of news). False, with nothing
+        changed, when a translation link moved a story that already has articles here:
+        then the caller rebuilds the pool."""
+        items = [a for a in articles if a.id not in self.by_id]
+        for article in items:
+            story = article.story_id or article.id
+            if story in self._members and self.stories.get(story, story) != story:
+                return False
+        for article in items:
+            self._add(article)
+        self._memo.clear()
+        return True
+
+    def _add(self, article: StoredArticle) -> None:
+        self.by_id[article.id] = article
+        at = self._at[article.id] = article.ingested_at.timestamp()
+        insort(self._times, at)
+        story = article.story_id or article.id
+        group = self._group[article.id] = self.stories.get(story, story)
+        members = self._members.setdefault(group, [])
+        members.append(article)
+        members.sort(key=lambda a: (-_best(a), a.id))
+        for t in article.topics:
+            self._score[article.id, t.topic_id] = t.score
+            entry = (at, article.id, group, article.lang, article, t.score)
+            insort(
+                self._ranked.setdefault(t.topic_id, []),
+                entry,
+                key=lambda e: (-e[5], -_ts(e[4], 0.0), e[1]),
+            )
+            insort(self._topic_times.setdefault((t.topic_id, None), []), at)
+            insort(self._topic_times.setdefault((t.topic_id, article.lang), []), at)
 
     def compose(
         self,

@@ -33,6 +33,8 @@ from storage.tables import User
 
 #: How far back the window reaches; older news is not "new" in any digest.
 LOOKBACK = timedelta(days=7)
+#: Seconds between two prunings of articles that left the window.
+PRUNE_S = 3600.0
 #: A reader's first digest covers this much past news.
 FIRST_DIGEST_LOOKBACK = timedelta(days=3)
 #: Keyword matches considered per keyword and tick.
@@ -75,6 +77,7 @@ class ArticleWindow:
     #: all readers at once, not on every /digest (the OVERLAP covers the lag).
     max_age_s: float = 20.0
     _refreshed: float = field(default=float("-inf"), repr=False)
+    _pruned: float = field(default_factory=time.monotonic, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -94,17 +97,25 @@ class ArticleWindow:
         oldest = now - self.lookback
         with store.read() as session:
             rows = articles.window(session, since=oldest, after_id=self.max_id)
-        for article, locator, links in rows:
-            stored = to_stored(article, locator, links)
+        new = [to_stored(article, locator, links) for article, locator, links in rows]
+        for stored in new:
             self.by_id[stored.id] = stored
             self.max_id = max(self.max_id, stored.id)
-        stale = [i for i, a in self.by_id.items() if a.ingested_at < oldest]
-        for article_id in stale:
-            del self.by_id[article_id]
-        if stale:
-            self.linker.forget(stale)
-        if rows or stale:
-            self.load(self.by_id.values())
+        # Articles that left the window are dropped (a full re-index) at most every PRUNE_S:
+        # until then they stay, older than anybody's "since" but a weekly reader's.
+        if time.monotonic() - self._pruned >= PRUNE_S:
+            self._pruned = time.monotonic()
+            stale = [i for i, a in self.by_id.items() if a.ingested_at < oldest]
+            if stale:
+                for article_id in stale:
+                    del self.by_id[article_id]
+                self.linker.forget(stale)
+                self.load(self.by_id.values())
+                return
+        if new:
+            self.linker.add(new)
+            if not self.pool.extend(new):
+                self.load(self.by_id.values())
 
     def load(self, items: Iterable[StoredArticle]) -> None:
         """Index these articles (the window's own, or given ones in benchmarks and tests)."""

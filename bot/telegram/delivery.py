@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
@@ -34,7 +36,7 @@ from bot.core.models import Profile
 from bot.services import digests, users
 from bot.telegram import render
 from bot.telegram.context import Deps
-from bot.telegram.handlers.common import NO_PREVIEW, run, zone_of
+from bot.telegram.handlers.common import NO_PREVIEW, zone_of
 from bot.telegram.ratelimit import BULK
 
 logger = log.get(__name__)
@@ -51,6 +53,18 @@ DB_MAX_PAUSE_S = 10.0
 #: Readers claimed per round, and sends waiting on the rate limiter at once.
 BATCH = 200
 CONCURRENCY = 64
+
+
+#: Delivery's database calls run on threads of their own: a fan-out queues thousands of them,
+#: and on the loop's default executor they would queue ahead of the replies to people talking
+#: to the bot. Threads start on first use.
+_EXECUTOR = ThreadPoolExecutor(max_workers=2, thread_name_prefix="delivery-db")
+
+
+async def _off_loop(func: Callable[..., T], *args: object, **kwargs: object) -> T:
+    return await asyncio.get_running_loop().run_in_executor(
+        _EXECUTOR, functools.partial(func, *args, **kwargs)
+    )
 
 
 class Sent(StrEnum):
@@ -112,7 +126,9 @@ async def _renew_claims(deps: Deps, worker: str, lease: timedelta) -> None:
     while True:
         await asyncio.sleep(every_s)
         try:
-            await run(digests.renew_claims, deps.store, worker=worker, until=deps.clock() + lease)
+            await _off_loop(
+                digests.renew_claims, deps.store, worker=worker, until=deps.clock() + lease
+            )
         except StorageError as exc:
             logger.warning("delivery.renew_failed", worker=worker, error=str(exc))
 
@@ -122,7 +138,7 @@ async def _db(func: Callable[..., T], *args: object, **kwargs: object) -> T:
     pause = DB_PAUSE_S
     for attempt in range(1, DB_TRIES + 1):
         try:
-            return await run(func, *args, **kwargs)
+            return await _off_loop(func, *args, **kwargs)
         except StorageError as exc:
             if attempt == DB_TRIES:
                 raise
@@ -194,7 +210,7 @@ async def send(
             return Sent.GONE, chat_id
         except ChatMigrated as exc:
             chat_id = exc.new_chat_id
-            await run(users.move_chat, deps.store, profile.user_id, chat_id)
+            await _off_loop(users.move_chat, deps.store, profile.user_id, chat_id)
         except BadRequest as exc:
             if "chat not found" in str(exc).lower():
                 return Sent.GONE, chat_id
