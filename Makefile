@@ -33,8 +33,10 @@ sandbox: $(STAMP)
 ## bench: every benchmark, each printing its own table
 bench: $(STAMP)
 	$(BIN)/python bench/ingest_throughput.py
-	$(BIN)/python bench/analysis_speed.py
+	$(BIN)/python bench/analysis_speed.py ../shared/corpus/dev.jsonl
 	$(BIN)/python bench/classify_accuracy.py ../shared/corpus/dev.jsonl
+	$(BIN)/python bench/compose_digests.py
+	$(BIN)/python bench/deliver_throughput.py
 	$(BIN)/python bench/handlers_latency.py
 
 clean:

@@ -67,6 +67,12 @@ def _parser() -> argparse.ArgumentParser:
         help="do not receive updates: only send due digests (run any number of these beside "
         "one full process, with PostgreSQL)",
     )
+    p.add_argument(
+        "--no-deliver",
+        action="store_true",
+        help="receive updates, poll feeds and send alerts, but leave digests to `deliver` "
+        "processes",
+    )
     p.set_defaults(handler=cmd_run)
 
     p = sub.add_parser(
@@ -254,7 +260,12 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
         sandbox_code: int = run_sandbox(settings)
         return sandbox_code
-    return _serve(settings, settings.token, updates=not args.deliver_only)
+    if args.deliver_only and args.no_deliver:
+        print("error: --deliver-only and --no-deliver exclude each other", file=sys.stderr)
+        return 2
+    return _serve(
+        settings, settings.token, updates=not args.deliver_only, deliver=not args.no_deliver
+    )
 
 
 def cmd_deliver(args: argparse.Namespace, settings: Settings) -> int:
@@ -264,7 +275,7 @@ def cmd_deliver(args: argparse.Namespace, settings: Settings) -> int:
     return _serve(settings, settings.token, updates=False)
 
 
-def _serve(settings: Settings, token: str, *, updates: bool) -> int:
+def _serve(settings: Settings, token: str, *, updates: bool, deliver: bool = True) -> int:
     from bot import scheduling
     from bot.telegram import application
     from bot.telegram.context import Deps
@@ -274,8 +285,10 @@ def _serve(settings: Settings, token: str, *, updates: bool) -> int:
     store = _store(settings.database_url, analyzer)
     deps = Deps(settings=settings, store=store, analyzer=analyzer, catalog=Catalog.load())
     app = application.build(deps, token)
-    scheduling.install(app, updates=updates)
-    log.get("bot").info("bot.starting", updates=updates, api=settings.telegram_api_url)
+    scheduling.install(app, updates=updates, deliver=deliver)
+    log.get("bot").info(
+        "bot.starting", updates=updates, deliver=deliver, api=settings.telegram_api_url
+    )
     try:
         application.run(app, updates=updates)
     finally:

@@ -33,18 +33,19 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
-def install(app: DalaApplication, *, updates: bool) -> None:
-    """Schedule the jobs of this process: every process delivers digests; the one that
-    receives updates also polls feeds and sends alerts."""
+def install(app: DalaApplication, *, updates: bool, deliver: bool = True) -> None:
+    """Schedule the jobs of this process: digests (unless `deliver` is off, for a process
+    that only converses); the one that receives updates also polls feeds and sends alerts."""
     deps = app.deps
     jobs = app.job_queue
     assert jobs is not None, "python-telegram-bot[job-queue] is a dependency"
     worker = worker_name()
     # Index the recent articles before the first reader asks, not while they wait.
     jobs.run_once(warm_window, when=0, name="warm-window")
-    jobs.run_repeating(
-        digest_tick, interval=deps.settings.digest_tick_s, first=1, name="digest", data=worker
-    )
+    if deliver:
+        jobs.run_repeating(
+            digest_tick, interval=deps.settings.digest_tick_s, first=1, name="digest", data=worker
+        )
     if updates:
         jobs.run_repeating(sources_tick, interval=SOURCES_TICK_S, first=5, name="sources")
         jobs.run_repeating(alerts_tick, interval=ALERTS_TICK_S, first=2, name="alerts")
