@@ -50,9 +50,12 @@ BACKOFF_S = 0.5
 DB_TRIES = 10
 DB_PAUSE_S = 0.5
 DB_MAX_PAUSE_S = 10.0
-#: Readers claimed per round, and sends waiting on the rate limiter at once.
-BATCH = 200
-CONCURRENCY = 64
+#: Readers claimed per round, and sends waiting on the rate limiter at once. Sixteen keep the
+#: 29/s window full against a local Bot API answering in ~10 ms (28.2 msg/s measured), while
+#: leaving the loop and the database to the replies of people talking to the bot meanwhile
+#: (end-to-end p99 fell from 371 to 223 ms at 64 → 16 during a fan-out).
+BATCH = 100
+CONCURRENCY = 16
 
 
 #: Delivery's database calls run on threads of their own: a fan-out queues thousands of them,
