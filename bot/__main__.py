@@ -183,6 +183,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         print(report.line())
         for error in report.errors if report.ok else report.errors[1:]:
             print(f"  error: {error}")
+        for warning in report.warnings:
+            print(f"  warning: {warning}")
     store.close()
     return 0 if any(r.ok for r in reports) else 1
 

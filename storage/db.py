@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,6 +15,16 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+class _OnlyUpgrades(logging.Filter):
+    """Alembic names its dialect on every start, on every command; only upgrades are news."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith(("Context impl", "Will assume"))
+
+
+logging.getLogger("alembic.runtime.migration").addFilter(_OnlyUpgrades())
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:

@@ -14,13 +14,13 @@ MAX_BACKOFF_S = 6 * 3600
 
 
 def get_or_create(session: Session, *, kind: str, locator: str) -> Source:
+    """The source at `locator`; a new one gets `kind`, a known one keeps what it was found to be
+    (a page polled again is still a page, even when a 304 says nothing about it)."""
     source = session.exec(select(Source).where(Source.locator == locator)).first()
     if source is None:
         source = Source(kind=kind, locator=locator)
         session.add(source)
         session.flush()
-    elif source.kind != kind:
-        source.kind = kind
     return source
 
 

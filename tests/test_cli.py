@@ -7,10 +7,14 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 
 from .conftest import ROOT, SEEDS
+from .httpserver import REALWORLD, realworld_content_types, realworld_manifest, serve_in_thread
+
+DATA = Path(__file__).resolve().parent / "data"
 
 COMMANDS = ["run", "deliver", "demo", "ingest", "articles", "analyze", "eval", "sandbox"]
 
@@ -146,3 +150,95 @@ def test_eval_prints_language_accuracy_and_topic_f1() -> None:
     result = _bot("eval", str(corpus))
     assert result.returncode == 0, result.stderr
     assert "micro" in result.stdout and "kk" in result.stdout
+
+
+# -- the real-world corpus and the bad inputs of issue 3, item 8, over a local HTTP server
+
+
+@pytest.fixture(scope="module")
+def realworld_run(tmp_path_factory: pytest.TempPathFactory):
+    """One `ingest` of every real-world file by URL, then `articles --json`."""
+    if not (REALWORLD / "manifest.json").is_file():
+        pytest.skip(f"the real-world corpus is not at {REALWORLD}")
+    db = tmp_path_factory.mktemp("realworld") / "d.db"
+    records = realworld_manifest()
+    with serve_in_thread(REALWORLD, realworld_content_types()) as server:
+        urls = {str(r["path"]): server.url(str(r["path"])) for r in records}
+        ingest = _bot("ingest", *urls.values(), db=db)
+    stored = [json.loads(line) for line in _bot("articles", "--json", db=db).stdout.splitlines()]
+    return ingest, stored, urls
+
+
+def _records(kind: str, expect: str) -> list[dict]:
+    if not (REALWORLD / "manifest.json").is_file():
+        return []
+    return [r for r in realworld_manifest() if r["kind"] == kind and r["expect"] == expect]
+
+
+def test_realworld_ingest_exits_zero_without_a_traceback(realworld_run) -> None:
+    ingest, _, _ = realworld_run
+    assert ingest.returncode == 0, ingest.stderr
+    assert "Traceback" not in ingest.stdout + ingest.stderr
+
+
+@pytest.mark.parametrize("record", _records("feed", "broken"), ids=lambda r: r["path"])
+def test_realworld_broken_feed_gets_one_failed_line_naming_it(realworld_run, record) -> None:
+    ingest, _, urls = realworld_run
+    lines = [line for line in ingest.stdout.splitlines() if urls[record["path"]] in line]
+    assert len(lines) == 1 and lines[0].startswith(urls[record["path"]] + ": failed: ")
+
+
+@pytest.mark.parametrize("record", _records("feed", "ok"), ids=lambda r: r["path"])
+def test_realworld_feed_entries_are_all_stored(realworld_run, record) -> None:
+    _, stored, urls = realworld_run
+    links = {a["url"] for a in stored}
+    titles = {a["title"] for a in stored}
+    found = [
+        e
+        for e in record["entries"]
+        if (e["link"] and urljoin(urls[record["path"]], e["link"]) in links)
+        or (e["title"] and e["title"] in titles)
+    ]
+    assert len(found) >= record["min_entries"]
+
+
+@pytest.mark.parametrize("record", _records("page", "ok"), ids=lambda r: r["path"])
+def test_realworld_page_is_stored_with_its_title(realworld_run, record) -> None:
+    _, stored, urls = realworld_run
+    (article,) = [a for a in stored if a["url"] == urls[record["path"]]]
+    assert article["title"] == record["title"]
+
+
+def test_each_bad_input_gets_one_line_naming_it_and_the_good_one_is_stored(
+    tmp_path: Path,
+) -> None:
+    served = tmp_path / "served"
+    served.mkdir()
+    (served / "not-a-feed.xml").write_bytes(b"hello, this is not XML at all")
+    (served / "scripts.html").write_bytes((DATA / "article-with-scripts.html").read_bytes())
+    files = tmp_path / "files"
+    files.mkdir()
+    (files / "empty.txt").write_bytes(b"")
+    (files / "binary.txt").write_bytes(bytes(range(256)) * 64)
+    with (files / "huge.txt").open("wb") as huge:
+        huge.truncate(50 * 1024 * 1024)
+    types = {"not-a-feed.xml": "application/rss+xml", "scripts.html": "text/html"}
+    with serve_in_thread(served, types) as server:
+        bad = [
+            str(files / "empty.txt"),
+            str(files / "binary.txt"),
+            str(files / "huge.txt"),
+            server.url("not-a-feed.xml"),
+            server.url("500"),
+            server.url("slow"),
+        ]
+        good = [str(SEEDS), server.url("scripts.html")]
+        result = _bot("ingest", *bad, *good, db=tmp_path / "d.db", FETCH_TIMEOUT_S="1")
+    lines = result.stdout.splitlines()
+    assert result.returncode == 0, result.stderr
+    assert len(lines) == len(bad) + len(good)
+    assert [line.split(": failed: ")[0] for line in lines[: len(bad)]] == bad
+    assert lines[-2:] == [
+        f"{SEEDS}: took 5 skipped 1 (1 unsupported file type)",
+        f"{server.url('scripts.html')}: took 1 skipped 0",
+    ]

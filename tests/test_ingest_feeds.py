@@ -66,6 +66,22 @@ def test_ok_feed_gives_its_manifest_entries(server, fetcher, record):
     assert len(found) >= record["min_entries"]
 
 
+@pytest.mark.parametrize("record", OK_FEEDS, ids=lambda r: r["path"])
+def test_ok_feed_entry_titles_match_the_manifest_for_each_link(server, fetcher, record):
+    url = server.url(record["path"])
+    titles = {d.url: d.title for d in read_url(fetcher, url).documents}
+    expected = {urljoin(url, e["link"]): e["title"] for e in record["entries"] if e["link"]}
+    assert {link: titles.get(link) for link in expected if expected[link]} == {
+        link: title for link, title in expected.items() if title
+    }
+
+
+@pytest.mark.parametrize("record", OK_FEEDS, ids=lambda r: r["path"])
+def test_ok_feed_gives_one_document_per_distinct_manifest_entry(server, fetcher, record):
+    documents = read_url(fetcher, server.url(record["path"])).documents
+    assert record["min_entries"] <= len(documents) <= record["items"]
+
+
 @pytest.mark.parametrize("record", BROKEN_FEEDS, ids=lambda r: r["path"])
 def test_broken_feed_gives_a_one_line_parse_error_naming_it(server, fetcher, record):
     with pytest.raises(ParseError) as caught:

@@ -220,11 +220,36 @@ def test_windows_1251_text_file_is_decoded_by_detection():
     assert "водохранилищ" in document.text
 
 
-def test_invalid_utf8_never_crashes(tmp_path):
+def _damaged_utf8(tmp_path: Path) -> Path:
     path = tmp_path / "mixed.txt"
-    path.write_bytes("Заголовок\n\nТекст статьи. ".encode() + b"\xff\xfe\xfa broken tail")
-    result = read_file(path)
-    assert result.error is None or isinstance(result.error, ParseError)
+    body = "Заголовок\n\nТекст статьи о водных ресурсах Казахстана. ".encode()
+    path.write_bytes(body + b"\xff\xfe\xfa broken tail")
+    return path
+
+
+def test_utf8_file_with_a_few_invalid_bytes_keeps_its_text(tmp_path):
+    document = only_document(read_file(_damaged_utf8(tmp_path)))
+    assert document.title == "Заголовок"
+    assert document.text.endswith("Казахстана. \ufffd\ufffd\ufffd broken tail")
+
+
+def test_invalid_bytes_replaced_are_a_warning_naming_the_file(tmp_path):
+    path = _damaged_utf8(tmp_path)
+    assert read_file(path).warnings == (
+        f"{path}: 3 undecodable bytes replaced with \ufffd, the rest read",
+    )
+
+
+def test_valid_file_has_no_warning():
+    assert seed("000").warnings == ()
+
+
+def test_bytes_no_encoding_fits_give_a_parse_error_saying_to_save_as_utf8(tmp_path):
+    path = tmp_path / "noise.txt"
+    path.write_bytes(bytes(range(0x80, 0x100)) * 4)
+    error = error_of(path)
+    assert isinstance(error, ParseError)
+    assert str(error) == f"{path}: not UTF-8 and no known encoding fits; save it as UTF-8"
 
 
 def test_html_file_drops_scripts_and_styles():

@@ -50,6 +50,69 @@ def test_page_gives_its_manifest_title(server, fetcher, record):
     assert record["title"] in title or title in record["title"]
 
 
+#: Pages whose manifest phrase is a photo caption, which the extractor leaves out of the text.
+CAPTION_PHRASES = {"pages/readability-herald-sun-1.html", "pages/readability-wapo-2.html"}
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        pytest.param(
+            r,
+            marks=pytest.mark.xfail(
+                r["path"] in CAPTION_PHRASES, reason="a photo caption, not body text", strict=True
+            ),
+        )
+        for r in PAGES
+    ],
+    ids=lambda r: r["path"],
+)
+def test_page_text_has_its_manifest_phrase(server, fetcher, record):
+    assert record["phrase"] in page(server, fetcher, record["path"]).text
+
+
+@pytest.mark.parametrize("record", PAGES, ids=lambda r: r["path"])
+def test_page_text_does_not_open_with_its_title(server, fetcher, record):
+    document = page(server, fetcher, record["path"])
+    assert document.title is not None
+    assert not document.text.casefold().startswith(document.title.casefold())
+
+
+def test_title_loses_the_site_suffix_when_the_h1_is_the_headline(server, fetcher):
+    document = page(server, fetcher, "pages/dw-com-en-colonial.html")
+    assert document.title == "Berlin confronts Germany's colonial past with new initiative"
+
+
+def test_date_line_above_the_article_is_not_text(server, fetcher):
+    document = page(server, fetcher, "pages/readability-heise.html")
+    assert document.text.startswith("Das in der iOS-Version bereits enthaltene TOTP-Feature")
+
+
+def test_title_that_only_starts_like_an_h1_is_kept_whole():
+    body = (
+        b"<html><head><title>Aral Sea rivers are drying</title></head><body>"
+        b"<h1>Aral Sea rivers</h1><h1>Weather</h1>"
+        b"<p>The rivers of the Aral basin are drying, and the lake keeps shrinking.</p>"
+        b"</body></html>"
+    )
+    assert parse_page(body, url="http://x/p").title == "Aral Sea rivers are drying"
+
+
+def test_lead_shown_on_the_page_but_left_out_by_extraction_opens_the_text(server, fetcher):
+    document = page(server, fetcher, "pages/readability-la-nacion.html")
+    assert document.text.startswith("Los pueblos indígenas reclaman por derechos")
+
+
+def test_meta_description_not_shown_on_the_page_is_not_added():
+    body = (
+        b"<html><head><title>Aral</title><meta name='description' content='Steppe News: the "
+        b"latest news from the steppe, every day, all day long.'></head><body>"
+        b"<p>The rivers of the Aral basin are drying, and the lake keeps shrinking.</p>"
+        b"</body></html>"
+    )
+    assert "Steppe News" not in parse_page(body, url="http://x/p").text
+
+
 def test_page_text_is_the_article(server, fetcher):
     document = page(server, fetcher, "pages/readability-bbc-1.html")
     assert "President Barack Obama has admitted that his failure to" in document.text

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from bot.core.analysis import Analyzer
+from bot.core.fetch import Fetcher
+from bot.core.ingest import read_path
 from bot.core.models import Document, Lang
 from bot.services import articles, pipeline
 from bot.services.pipeline import SourceReport
@@ -12,8 +15,10 @@ from bot.services.store import Store
 from storage import sources
 
 from .conftest import SEEDS
+from .httpserver import serve_in_thread
 
 MB = 1024 * 1024
+DATA = Path(__file__).resolve().parent / "data"
 
 
 def _store_docs(store: Store, analyzer: Analyzer, *docs: Document) -> SourceReport:
@@ -132,3 +137,97 @@ def test_feed_items_with_one_short_summary_but_other_titles_are_all_stored(
         for n in range(3)
     ]
     assert _store_docs(store, analyzer, *items).taken == 3
+
+
+def _seed_000() -> Document:
+    (path,) = SEEDS.glob("000_*.txt")
+    (result,) = read_path(path)
+    (document,) = result.documents
+    return document
+
+
+def test_html_copy_of_a_stored_text_article_is_stored_once(
+    store: Store, analyzer: Analyzer, tmp_path: Path
+) -> None:
+    seed = _seed_000()
+    paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in seed.text.split("\n\n"))
+    (tmp_path / "copy.html").write_text(
+        f"<html><head><title>{seed.title}</title><style>p {{}}</style></head><body>"
+        f"<nav>Главная | Новости</nav><article><h1>{seed.title}</h1><p>20.11.2025</p>"
+        f"{paragraphs}</article><script>track()</script></body></html>",
+        encoding="utf-8",
+    )
+    _store_docs(store, analyzer, seed)
+    report = pipeline.ingest_path(store, analyzer, tmp_path / "copy.html", max_file_bytes=MB)
+    assert report.skipped["duplicate (same text)"] == 1
+    assert articles.count(store) == 1
+
+
+def test_agency_reprint_of_a_seed_with_edits_joins_its_story(
+    store: Store, analyzer: Analyzer
+) -> None:
+    seed = _seed_000()
+    paragraphs = seed.text.split("\n\n")
+    edited = "\n\n".join(paragraphs[:-1]).replace("приняла участие", "участвовала", 1)
+    reprint = Document(
+        text=f"АСТАНА. KAZINFORM – {edited}\n\nИсточник: Kazinform", title=seed.title
+    )
+    _store_docs(store, analyzer, seed)
+    assert _store_docs(store, analyzer, reprint).reprints == 1
+
+
+def test_items_whose_text_is_only_their_link_are_separate_stories(
+    store: Store, analyzer: Analyzer
+) -> None:
+    links = ["http://127.0.0.1:8000/relative/uri", "http://127.0.0.1:8000/relative/link"]
+    report = _store_docs(store, analyzer, *(Document(text=u, url=u) for u in links))
+    assert (report.taken, report.reprints) == (2, 0)
+
+
+def test_empty_folder_is_an_error_listing_the_files_it_reads(
+    store: Store, analyzer: Analyzer, tmp_path: Path
+) -> None:
+    report = pipeline.ingest_path(store, analyzer, tmp_path, max_file_bytes=MB)
+    assert not report.ok
+    assert report.line().startswith(f"{tmp_path}: failed: nothing to read, no .txt, .md,")
+
+
+def test_folder_of_unsupported_files_only_is_an_error(
+    store: Store, analyzer: Analyzer, tmp_path: Path
+) -> None:
+    (tmp_path / "report.pdf").write_bytes(b"%PDF-1.4")
+    assert not pipeline.ingest_path(store, analyzer, tmp_path, max_file_bytes=MB).ok
+
+
+def test_url_of_another_scheme_is_an_error_naming_it(store: Store, analyzer: Analyzer) -> None:
+    with Fetcher() as fetcher:
+        (report,) = pipeline.ingest_locators(
+            store, analyzer, fetcher, ["ftp://example.kz/feed.xml"], max_file_bytes=MB
+        )
+    assert report.line() == (
+        "ftp://example.kz/feed.xml: failed: ftp:// URLs are not supported; "
+        "give an http(s) URL, a file or a folder"
+    )
+
+
+def test_undecodable_bytes_are_a_warning_and_the_file_is_taken(
+    store: Store, analyzer: Analyzer, tmp_path: Path
+) -> None:
+    path = tmp_path / "damaged.txt"
+    path.write_bytes(("Заголовок\n\n" + _text(2)).encode() + b"\xff tail")
+    report = pipeline.ingest_path(store, analyzer, path, max_file_bytes=MB)
+    assert (report.taken, report.errors) == (1, [])
+    assert report.warnings == [f"{path}: 1 undecodable byte replaced with \ufffd, the rest read"]
+
+
+def test_page_polled_again_unchanged_stays_a_page(
+    store: Store, analyzer: Analyzer, tmp_path: Path
+) -> None:
+    (tmp_path / "p.html").write_bytes((DATA / "article-with-scripts.html").read_bytes())
+    with serve_in_thread(tmp_path, {"p.html": "text/html"}) as server, Fetcher() as fetcher:
+        pipeline.ingest_url(store, analyzer, fetcher, server.url("p.html"))
+        again = pipeline.ingest_url(store, analyzer, fetcher, server.url("p.html"))
+    assert (again.not_modified, again.kind) == (True, "page")
+    with store.read() as session:
+        (source, _), *_ = sources.listing(session)
+    assert source.kind == "page"

@@ -12,10 +12,11 @@ from enum import StrEnum
 from bot.core.fetch import Fetcher
 from bot.core.models import Document
 from bot.core.sources.feeds import ParsedFeed, looks_like_feed, parse_feed
-from bot.core.sources.files import FileResult, read_file, read_path
+from bot.core.sources.files import SUFFIX_KINDS, FileResult, read_file, read_path
 from bot.core.sources.pages import parse_page
 
 __all__ = [
+    "SUFFIX_KINDS",
     "FileResult",
     "ParsedFeed",
     "SourceKind",

@@ -39,6 +39,8 @@ class SourceReport:
     reprints: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
+    #: Read anyway, but worth telling (undecodable bytes replaced).
+    warnings: list[str] = field(default_factory=list)
     not_modified: bool = False
     read_any: bool = False
 
@@ -62,7 +64,7 @@ class SourceReport:
 
 
 def is_url(locator: str) -> bool:
-    return locator.startswith(("http://", "https://"))
+    return ingest.is_url(locator)
 
 
 def ingest_locators(
@@ -75,12 +77,27 @@ def ingest_locators(
     now: datetime | None = None,
 ) -> list[SourceReport]:
     """Ingest every path or URL; a failing one records its error and the others go on."""
-    return [
-        ingest_url(store, analyzer, fetcher, loc, now=now)
-        if is_url(loc)
-        else ingest_path(store, analyzer, Path(loc), max_file_bytes=max_file_bytes, now=now)
-        for loc in locators
-    ]
+    reports = []
+    for loc in locators:
+        if is_url(loc):
+            reports.append(ingest_url(store, analyzer, fetcher, loc, now=now))
+        elif (scheme := _other_scheme(loc)) is not None:
+            report = SourceReport(locator=loc, kind="url")
+            why = f"{scheme}:// URLs are not supported; give an http(s) URL, a file or a folder"
+            report.errors.append(f"{loc}: {why}")
+            reports.append(report)
+        else:
+            path = Path(loc)
+            reports.append(
+                ingest_path(store, analyzer, path, max_file_bytes=max_file_bytes, now=now)
+            )
+    return reports
+
+
+def _other_scheme(locator: str) -> str | None:
+    """The scheme of a URL that is not http(s) (`ftp`, `file`), None for anything else."""
+    scheme, sep, _ = locator.partition("://")
+    return scheme.lower() if sep and scheme.isalpha() else None
 
 
 def ingest_path(
@@ -95,7 +112,7 @@ def ingest_path(
     locator = str(path.resolve()) if path.exists() else str(path)
     report = SourceReport(locator=str(path), kind="file")
     if not path.exists():
-        report.errors.append(f"no such file or folder: {path}")
+        report.errors.append(f"{path}: no such file or folder")
         return report
     with store.write() as session:
         source_id = sources.get_or_create(session, kind="file", locator=locator).id
@@ -108,11 +125,15 @@ def ingest_path(
                 report.skipped[result.skipped] += 1
             else:
                 report.read_any = True
+                report.warnings.extend(result.warnings)
                 yield from result.documents
 
     # One stream over all the files, so batches span files (a folder of one-article files
     # is the common case).
     store_documents(store, analyzer, source_id, documents(), report)
+    if path.is_dir() and not report.read_any and not report.errors:
+        kinds = ", ".join(ingest.SUFFIX_KINDS)
+        report.errors.append(f"{path}: nothing to read, no {kinds} file in this folder")
     _record(store, source_id, report, now=now)
     return report
 
@@ -124,7 +145,8 @@ def ingest_url(
     with store.write() as session:
         source = sources.get_or_create(session, kind="feed", locator=url)
         etag, last_modified, source_id = source.etag, source.last_modified, source.id
-    report = SourceReport(locator=url, kind="feed")
+        known_kind = source.kind
+    report = SourceReport(locator=url, kind=known_kind)
     try:
         result = ingest.read_url(fetcher, url, etag=etag, last_modified=last_modified)
     except SourceError as exc:

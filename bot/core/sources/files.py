@@ -30,7 +30,14 @@ from bot.core.models import Document
 from bot.core.sources.articles import parse_article
 from bot.core.sources.feeds import parse_feed
 from bot.core.sources.pages import parse_page
-from bot.core.sources.plaintext import as_utc, decode, html_to_text, parse_error, primary_lang
+from bot.core.sources.plaintext import (
+    as_utc,
+    decode,
+    html_to_text,
+    parse_error,
+    primary_lang,
+    replaced_chars,
+)
 
 #: File suffix → how the file is read.
 SUFFIX_KINDS = {
@@ -64,6 +71,8 @@ class FileResult:
     error: SourceError | None = None
     #: Set for a file in a folder that is not read at all (e.g. an unsupported type).
     skipped: str | None = None
+    #: Read, but with something the operator should know (bytes that could not be decoded).
+    warnings: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -91,13 +100,15 @@ def read_path(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Fil
 
 def read_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> FileResult:
     """Read one file into a FileResult; errors are caught into it, never raised."""
+    warnings: list[str] = []
     try:
-        return FileResult(path, documents=tuple(_read(path, max_bytes)))
+        documents = tuple(_read(path, max_bytes, warnings))
     except SourceError as exc:
         return FileResult(path, error=exc)
+    return FileResult(path, documents=documents, warnings=tuple(warnings))
 
 
-def _read(path: Path, max_bytes: int) -> list[Document]:
+def _read(path: Path, max_bytes: int, warnings: list[str]) -> list[Document]:
     source = str(path)
     kind = SUFFIX_KINDS.get(path.suffix.lower())
     if kind is None:
@@ -110,6 +121,10 @@ def _read(path: Path, max_bytes: int) -> list[Document]:
         # No base URL: relative links in a local feed file stay relative.
         return list(parse_feed(body, url="", origin=source).documents)
     text = decode(body, source=source)
+    if replaced := replaced_chars(body, text):
+        noun = "byte" if replaced == 1 else "bytes"
+        reason = f"{replaced} undecodable {noun} replaced with \ufffd, the rest read"
+        warnings.append(f"{source}: {reason}")
     if kind == "article":
         return [parse_article(text, origin=source)]
     records = _json_records(text, source=source, lines=kind == "jsonl")

@@ -18,6 +18,11 @@ _SNIFF_BYTES = 8192
 #: Titles made from text are cut at a word boundary below this many characters.
 TITLE_MAX_CHARS = 120
 
+#: What undecodable bytes become.
+REPLACEMENT = "\ufffd"
+#: Valid non-ASCII characters per invalid byte from which bytes are damaged UTF-8.
+_DAMAGED_UTF8_RATIO = 10
+
 #: On a detection tie, the first of these present wins (charset-normalizer's codec names).
 _TIE_PREFERENCE = ("utf_8", "cp1252", "latin_1")
 
@@ -72,7 +77,8 @@ def is_binary(body: bytes) -> bool:
 
 
 def decode(body: bytes, *, source: str, charset: str | None = None) -> str:
-    """Bytes to text: a BOM, then the declared charset, then UTF-8, then detection.
+    """Bytes to text: a BOM, then the declared charset, then UTF-8 (a few invalid bytes
+    replaced, see `replaced_chars`), then detection.
 
     Raises ParseError for an empty or binary body, never UnicodeDecodeError.
     """
@@ -86,10 +92,31 @@ def decode(body: bytes, *, source: str, charset: str | None = None) -> str:
     for codec in (charset or "utf-8", "utf-8"):
         with contextlib.suppress(UnicodeDecodeError, LookupError):
             return body.decode(codec)
+    damaged = _damaged_utf8(body)
+    if damaged is not None:
+        return damaged
     charset = detect_charset(body)
     if charset is None:
-        raise parse_error(source, "binary data or unknown encoding, not text")
+        raise parse_error(source, "not UTF-8 and no known encoding fits; save it as UTF-8")
     return body.decode(charset, errors="replace")
+
+
+def _damaged_utf8(body: bytes) -> str | None:
+    """UTF-8 text with a few invalid bytes (a cut download, a stray legacy byte), with each bad
+    byte replaced by U+FFFD; None when the bytes are not mostly UTF-8.
+
+    Legacy 8-bit text almost never forms valid multi-byte UTF-8 sequences, so many valid
+    non-ASCII characters against few bad bytes mean UTF-8, not a charset to detect.
+    """
+    text = body.decode("utf-8", errors="replace")
+    bad = replaced_chars(body, text)
+    valid = sum(1 for char in text if char > "\x7f" and char != REPLACEMENT)
+    return text if valid >= _DAMAGED_UTF8_RATIO * bad else None
+
+
+def replaced_chars(body: bytes, text: str) -> int:
+    """How many characters of `text` decoding had to replace (U+FFFD not already in `body`)."""
+    return max(0, text.count(REPLACEMENT) - body.count(REPLACEMENT.encode()))
 
 
 def detect_charset(body: bytes) -> str | None:
@@ -130,6 +157,11 @@ def normalize_lines(text: str) -> str:
         if line or (lines and lines[-1]):
             lines.append(line)
     return "\n".join(lines).strip()
+
+
+def same_line(a: str, b: str) -> bool:
+    """Whether two lines are the same text but for spacing and letter case."""
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
 def title_from_text(text: str) -> str | None:
