@@ -116,11 +116,14 @@ def postpone(session: Session, user_id: int, *, worker: str, until: datetime) ->
         session.add(user)
 
 
-def renew(session: Session, *, worker: str, until: datetime) -> int:
-    """Extend the claims `worker` still holds to `until`; returns how many it holds."""
+def renew(session: Session, *, worker: str, user_ids: Sequence[int], until: datetime) -> int:
+    """Extend to `until` the claims `worker` still holds on these readers (the ones it is
+    sending to right now, not every reader it ever claimed); returns how many it holds."""
+    if not user_ids:
+        return 0
     result = session.execute(
         sa.update(User)
-        .where(col(User.claimed_by) == worker)
+        .where(col(User.claimed_by) == worker, col(User.id).in_(list(user_ids)))
         .values(claimed_until=until)
         .execution_options(synchronize_session=False)
     )

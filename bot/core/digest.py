@@ -176,7 +176,7 @@ class Pool:
         private = (
             not share
             or bool(interest.keyword_hits)
-            or any(self._at.get(d, 0.0) > after for d in delivered)
+            or any(self._at.get(d, 0.0) > after or self._in_story(d) for d in delivered)
         )
         key = (interest.topics, interest.langs, per_topic, bisect_right(self._times, after))
         if not private and key in self._memo:
@@ -188,6 +188,18 @@ class Pool:
                 self._memo.clear()
             self._memo[key] = digest
         return digest
+
+    def story_of(self, article_id: int) -> int:
+        """The story an article belongs to (its reprints and translations share it)."""
+        return self._group.get(article_id, article_id)
+
+    def members(self, article_id: int) -> Sequence[StoredArticle]:
+        """The articles of this article's story, best first (the article alone if unknown)."""
+        return self._members.get(self.story_of(article_id), ())
+
+    def _in_story(self, article_id: int) -> bool:
+        """The article has reprints or translations here."""
+        return len(self.members(article_id)) > 1
 
     def _eligible(
         self,
@@ -210,7 +222,9 @@ class Pool:
         per_topic: int,
     ) -> Digest:
         wanted, langs = interest.topics, interest.langs
-        used: set[int] = set()
+        # A story of which the reader already got one version (an alert in Russian, yesterday's
+        # digest before the Kazakh translation came in) is not shown again in another one.
+        used: set[int] = {self._group[d] for d in delivered if d in self._group}
         shown: set[int] = set()
         sections: list[tuple[tuple[bool, float], DigestSection]] = []
         for topic_id in sorted(wanted):

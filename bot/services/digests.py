@@ -228,10 +228,10 @@ def claim_due(
 
 
 @_wrapped
-def renew_claims(store: Store, *, worker: str, until: datetime) -> int:
+def renew_claims(store: Store, *, worker: str, user_ids: Sequence[int], until: datetime) -> int:
     """Keep the readers this process is still sending to; returns how many it holds."""
     with store.write() as session:
-        return deliveries.renew(session, worker=worker, until=until)
+        return deliveries.renew(session, worker=worker, user_ids=user_ids, until=until)
 
 
 def next_slot(profile: Profile, now: datetime) -> datetime | None:
@@ -298,6 +298,8 @@ class Alert:
     profile: Profile
     article: StoredArticle
     topic_id: str
+    #: Other versions of the story (reprints, translations), shown as extra links.
+    also: tuple[StoredArticle, ...] = ()
 
 
 @_wrapped
@@ -323,19 +325,34 @@ def pending_alerts(
         subs = users_repo.subscriptions_of(session, [u.id for u in rows])
         readers = [to_profile(u, subs[u.id]) for u in rows]
         ids = [a.id for a in fresh]
-        sent = deliveries.delivered(session, [p.user_id for p in readers], min(ids) - 1)
+        # Everything delivered in the window, so that a story the reader already has in one
+        # version (a digest yesterday, an alert) is not alerted again in another.
+        sent = deliveries.delivered(session, [p.user_id for p in readers], window.min_id - 1)
+    pool = window.pool
     alerts = []
     for profile in readers:
-        seen: set[int] = set()
+        got = sent[profile.user_id]
+        langs = profile.article_langs
+        seen = {pool.story_of(d) for d in got}
         for topic_id in sorted(profile.topics & strong.keys()):
-            for article in strong[topic_id]:
-                if article.id in seen or article.id in sent[profile.user_id]:
+            for article in sorted(strong[topic_id], key=lambda a: (-_score(a, topic_id), a.id)):
+                story = pool.story_of(article.id)
+                if story in seen or (langs and article.lang not in langs):
                     continue
-                if profile.article_langs and article.lang not in profile.article_langs:
-                    continue
-                seen.add(article.id)
-                alerts.append(Alert(profile, article, topic_id))
+                seen.add(story)
+                also = tuple(
+                    m
+                    for m in pool.members(article.id)
+                    if m.id != article.id
+                    and m.id not in got
+                    and not (langs and m.lang not in langs)
+                )
+                alerts.append(Alert(profile, article, topic_id, also))
     return alerts, max(ids)
+
+
+def _score(article: StoredArticle, topic_id: str) -> float:
+    return max((t.score for t in article.topics if t.topic_id == topic_id), default=0.0)
 
 
 @_wrapped

@@ -6,11 +6,14 @@ sending process renews while it works; when it dies they lapse and another tick 
 another process) takes its readers over, re-composing each digest without what was recorded.
 
 The bound: a message is sent twice only when Telegram accepted it and its record was never
-written: the sends in flight when the process died (at most `DELIVERY_RATE_PER_S` of them, the
-limiter's window, each to a different reader, one message each), or a send whose answer timed
-out although Telegram had taken it. Nothing recorded is sent again, and nothing unrecorded is
-lost. A database outage does not widen the bound: a record that cannot be written is retried
-(`DB_TRIES`) before anything else is sent to that reader.
+written: the sends awaiting their record when the process died (at most `CONCURRENCY` digest
+readers plus `ALERT_CONCURRENCY` alert readers, one message each, so 20: fewer than the
+limiter's `DELIVERY_RATE_PER_S`), or a send whose answer timed out although Telegram had taken
+it. Nothing recorded is sent again, and nothing unrecorded is lost. A database outage shorter
+than the record's retries (`DB_TRIES`, about a minute) does not widen the bound: nothing else is
+sent to that reader meanwhile; after a longer one, the reader's claim lapses and the message
+whose record could not be written is sent again (the same one message per reader in flight).
+A message Telegram refuses outright (a 400 other than "chat not found") is logged and skipped.
 """
 
 from __future__ import annotations
@@ -56,6 +59,10 @@ DB_MAX_PAUSE_S = 10.0
 #: (end-to-end p99 fell from 371 to 223 ms at 64 → 16 during a fan-out).
 BATCH = 100
 CONCURRENCY = 16
+#: Readers whose alerts are sent at once: enough that one reader's retries hold up nobody,
+#: few enough that with the digests' 16 at most 20 accepted sends can await their record
+#: (the bound on repeats after a crash, see README "Exactly once").
+ALERT_CONCURRENCY = 4
 
 
 #: Delivery's database calls run on threads of their own: a fan-out queues thousands of them,
@@ -74,6 +81,9 @@ class Sent(StrEnum):
     OK = "ok"
     #: Blocked, deactivated, or the chat is gone: stop until the reader sends /start.
     GONE = "gone"
+    #: Telegram will never take this message (a 400 other than "chat not found"): sending it
+    #: again cannot help, so it is skipped, not retried forever in place of every later digest.
+    REJECTED = "rejected"
     FAILED = "failed"
 
 
@@ -84,53 +94,83 @@ class DeliveryReport:
     empty: int = 0
     gone: int = 0
     postponed: int = 0
+    rejected: int = 0
 
 
 async def deliver_due(bot: ExtBot[int], deps: Deps, *, worker: str) -> DeliveryReport:
-    """Send every digest that is due now, claiming readers in batches."""
+    """Send every digest that is due now, claiming readers in batches.
+
+    Claiming is pipelined: more readers are claimed as soon as half of those in hand are done,
+    so a reader whose sends are being retried holds up only itself, never the next batch. A
+    reader whose delivery fails in any unforeseen way keeps its digest due (retried after
+    `DELIVERY_RETRY_S`) and the others go on."""
     report = DeliveryReport()
     gate = asyncio.Semaphore(CONCURRENCY)
     lease = timedelta(seconds=deps.settings.claim_lease_s)
-    renewer = asyncio.create_task(_renew_claims(deps, worker, lease))
+    held: set[int] = set()  # readers this call is working on: the only claims it renews
+    renewer = asyncio.create_task(_renew_claims(deps, worker, lease, held))
+    pending: set[asyncio.Task[None]] = set()
+
+    async def one(profile: Profile, digest: Digest) -> None:
+        try:
+            async with gate:
+                await deliver_one(bot, deps, profile, digest, worker=worker, report=report)
+        except Exception as exc:
+            logger.exception("delivery.failed", user_id=profile.user_id, error=repr(exc))
+            report.postponed += 1
+            until = deps.clock() + timedelta(seconds=deps.settings.delivery_retry_s)
+            try:
+                await _off_loop(
+                    digests.postpone, deps.store, profile.user_id, worker=worker, until=until
+                )
+            except StorageError:  # the claim lapses by itself
+                logger.warning("delivery.release_failed", user_id=profile.user_id)
+        finally:
+            held.discard(profile.user_id)
+
     try:
+        exhausted = False
         while True:
-            now = deps.clock()
-            profiles = await _db(
-                digests.claim_due, deps.store, now=now, limit=BATCH, worker=worker, lease=lease
-            )
-            if not profiles:
+            if not exhausted and len(pending) <= BATCH // 2:
+                now = deps.clock()
+                limit = BATCH - len(pending)
+                profiles = await _db(
+                    digests.claim_due, deps.store, now=now, limit=limit, worker=worker, lease=lease
+                )
+                exhausted = len(profiles) < limit
+                held.update(p.user_id for p in profiles)
+                if profiles:
+                    prepared = await _db(
+                        digests.prepare, deps.store, deps.window, profiles, now=now
+                    )
+                    pending.update(asyncio.create_task(one(p, d)) for p, d in prepared)
+            if not pending:
                 break
-            prepared = await _db(digests.prepare, deps.store, deps.window, profiles, now=now)
-
-            async def one(profile: Profile, digest: Digest) -> None:
-                async with gate:
-                    await deliver_one(bot, deps, profile, digest, worker=worker, report=report)
-
-            results = await asyncio.gather(
-                *(one(p, d) for p, d in prepared), return_exceptions=True
-            )
-            # Every reader was tried before giving up; the ones left keep their claims, which
-            # lapse, so another tick takes them over.
-            for result in results:
-                if isinstance(result, BaseException):
-                    raise result
+            _, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
     finally:
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
         renewer.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await renewer
-    if report.digests or report.gone or report.postponed:
+    if report.digests or report.gone or report.postponed or report.rejected:
         logger.info("delivery.done", worker=worker, **vars(report))
     return report
 
 
-async def _renew_claims(deps: Deps, worker: str, lease: timedelta) -> None:
-    """Renew this process's claims a few times per lease while it sends."""
+async def _renew_claims(deps: Deps, worker: str, lease: timedelta, held: set[int]) -> None:
+    """Renew, a few times per lease, the claims of the readers this process is sending to."""
     every_s = lease.total_seconds() / 3
     while True:
         await asyncio.sleep(every_s)
         try:
             await _off_loop(
-                digests.renew_claims, deps.store, worker=worker, until=deps.clock() + lease
+                digests.renew_claims,
+                deps.store,
+                worker=worker,
+                user_ids=sorted(held),
+                until=deps.clock() + lease,
             )
         except StorageError as exc:
             logger.warning("delivery.renew_failed", worker=worker, error=str(exc))
@@ -179,6 +219,9 @@ async def deliver_one(
             await _db(digests.postpone, deps.store, profile.user_id, worker=worker, until=until)
             report.postponed += 1
             return
+        if outcome is Sent.REJECTED:
+            report.rejected += 1
+            continue
         await _db(
             digests.record_message,
             deps.store,
@@ -188,7 +231,8 @@ async def deliver_one(
             now=deps.clock(),
         )
         report.messages += 1
-    await _db(digests.finish, deps.store, profile, worker=worker, now=now, sent=True)
+    if not await _db(digests.finish, deps.store, profile, worker=worker, now=now, sent=True):
+        logger.warning("delivery.claim_lost", user_id=profile.user_id, worker=worker)
     report.digests += 1
 
 
@@ -213,12 +257,13 @@ async def send(
             return Sent.GONE, chat_id
         except ChatMigrated as exc:
             chat_id = exc.new_chat_id
-            await _off_loop(users.move_chat, deps.store, profile.user_id, chat_id)
+            await _db(users.move_chat, deps.store, profile.user_id, chat_id)
         except BadRequest as exc:
             if "chat not found" in str(exc).lower():
+                logger.info("delivery.gone", user_id=profile.user_id, reason=str(exc))
                 return Sent.GONE, chat_id
             logger.error("delivery.rejected", user_id=profile.user_id, reason=str(exc))
-            return Sent.FAILED, chat_id
+            return Sent.REJECTED, chat_id
         except RetryAfter:
             logger.warning("delivery.flood", user_id=profile.user_id, attempt=attempt)
             return Sent.FAILED, chat_id
@@ -233,35 +278,58 @@ async def send(
 
 
 async def deliver_alerts(bot: ExtBot[int], deps: Deps, *, min_score: float) -> int:
-    """Instant alerts: strong matches since the last look, to readers with alerts on."""
+    """Instant alerts: strong matches since the last look, to readers with alerts on. Readers
+    are served side by side (one whose sends are retried holds up only itself); one reader's
+    alerts go out in order and stop when Telegram says the reader is gone."""
     alerts, upto = await _db(
         digests.pending_alerts, deps.store, deps.window, now=deps.clock(), min_score=min_score
     )
-    sent = 0
+    by_reader: dict[int, list[digests.Alert]] = {}
     for alert in alerts:
-        profile = alert.profile
-        lang, zone = profile.language, zone_of(profile)
-        topic = deps.taxonomy[alert.topic_id].name(lang) if alert.topic_id in deps.taxonomy else ""
-        header = deps.catalog.t(lang, "digest.alert_header", topic=topic)
-        text = (
-            header
-            + "\n\n"
-            + render.item(alert.article, deps.catalog, lang, zone, topic_id=alert.topic_id)
-        )
-        outcome, _ = await send(bot, deps, profile, profile.chat_id, text)
-        if outcome is Sent.GONE:
-            await _db(digests.gone, deps.store, profile.user_id, now=deps.clock())
-        elif outcome is Sent.OK:
-            await _db(
-                digests.record_message,
-                deps.store,
-                profile.user_id,
-                [alert.article.id],
-                kind="alert",
-                now=deps.clock(),
-            )
-            sent += 1
+        by_reader.setdefault(alert.profile.user_id, []).append(alert)
+    gate = asyncio.Semaphore(ALERT_CONCURRENCY)
+    sent = 0
+
+    async def reader(queue: list[digests.Alert]) -> None:
+        nonlocal sent
+        async with gate:
+            for alert in queue:
+                outcome = await _send_alert(bot, deps, alert)
+                if outcome is Sent.GONE:
+                    return
+                sent += outcome is Sent.OK
+
+    results = await asyncio.gather(*(reader(q) for q in by_reader.values()), return_exceptions=True)
+    # A reader whose alerts failed in some unforeseen way is not waited for: the cursor moves
+    # on (an alert not sent stays in that reader's next digest), or one broken reader would
+    # hold every later alert back.
+    for result in results:
+        if isinstance(result, BaseException):
+            logger.error("alerts.failed", error=repr(result))
     await _db(digests.advance_alerts, deps.store, upto)
     if sent:
         logger.info("alerts.sent", count=sent)
     return sent
+
+
+async def _send_alert(bot: ExtBot[int], deps: Deps, alert: digests.Alert) -> Sent:
+    profile = alert.profile
+    lang, zone = profile.language, zone_of(profile)
+    topic = deps.taxonomy[alert.topic_id].name(lang) if alert.topic_id in deps.taxonomy else ""
+    header = deps.catalog.t(lang, "digest.alert_header", topic=topic)
+    body = render.item(
+        alert.article, deps.catalog, lang, zone, also=alert.also, topic_id=alert.topic_id
+    )
+    outcome, _ = await send(bot, deps, profile, profile.chat_id, header + "\n\n" + body)
+    if outcome is Sent.GONE:
+        await _db(digests.gone, deps.store, profile.user_id, now=deps.clock())
+    elif outcome is Sent.OK:
+        await _db(
+            digests.record_message,
+            deps.store,
+            profile.user_id,
+            sorted({alert.article.id, *(a.id for a in alert.also)}),
+            kind="alert",
+            now=deps.clock(),
+        )
+    return outcome
