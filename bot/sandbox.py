@@ -8,6 +8,7 @@ Telegram user who is also the operator (so /add, /sources and /stats work too).
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -38,6 +39,8 @@ def run_sandbox(
     for stale in (db, db.with_name("sandbox.db-wal"), db.with_name("sandbox.db-shm")):
         stale.unlink(missing_ok=True)
     analyzer = Analyzer.load(settings.taxonomy_path)
+    # The person at the terminal reads a chat: the schema migrations of a fresh file are noise.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     store = Store.open(f"sqlite:///{db}")
     topics.sync(store, analyzer.taxonomy)
     pipeline.ingest_path(

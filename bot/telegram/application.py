@@ -137,10 +137,17 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     await app.bot.set_my_commands(menu(Lang.EN, COMMANDS))
     for lang in PRODUCT_LANGS:
         await app.bot.set_my_commands(menu(lang, COMMANDS), language_code=lang.value)
-    operator_menu = [*menu(Lang.EN, COMMANDS), *(BotCommand(n, n) for n, _ in ADMIN_COMMANDS)]
+    everything = (*COMMANDS, *ADMIN_COMMANDS)
     for admin_id in sorted(app.deps.settings.admin_ids):
+        scope = BotCommandScopeChat(admin_id)
         try:
-            await app.bot.set_my_commands(operator_menu, scope=BotCommandScopeChat(admin_id))
+            # Telegram picks the menu by scope first, then by language: the operator's own
+            # scope needs every interface language too, else they would read English only.
+            await app.bot.set_my_commands(menu(Lang.EN, everything), scope=scope)
+            for lang in PRODUCT_LANGS:
+                await app.bot.set_my_commands(
+                    menu(lang, everything), scope=scope, language_code=lang.value
+                )
         except TelegramError as exc:  # the operator has not opened the bot yet
             logger.warning("menu.operator_skipped", admin_id=admin_id, reason=str(exc))
 

@@ -269,6 +269,23 @@ def test_the_menu_is_registered_in_every_interface_language(
     assert rejected_calls(telegram) == []
 
 
+def test_the_operator_menu_is_registered_in_every_interface_language(
+    telegram: FakeTelegram, bot: BotProcess
+) -> None:
+    calls = [c for c in telegram.calls("setMyCommands") if c.ok]
+    operator = {
+        c.params.get("language_code"): c.params["commands"]
+        for c in calls
+        if c.params.get("scope", {}).get("chat_id") == ADMIN_ID
+    }
+    assert set(operator) == {None, "kk", "ru", "en", "pl"}
+    for commands in operator.values():
+        assert [c["command"] for c in commands] == [*MENU, "add", "sources", "remove", "stats"]
+    described = {lang: commands[-1]["description"] for lang, commands in operator.items()}
+    assert described["ru"] == "Оператор: статистика"
+    assert described["kk"] != described["en"] != described["pl"]
+
+
 @pytest.mark.parametrize(
     ("language", "greeting"),
     [("de", "Hello! I am Dala"), (None, "Hello! I am Dala"), ("ru-RU", "Здравствуйте")],
@@ -348,7 +365,7 @@ def test_anything_else_becomes_a_keyword_and_can_be_removed(
     telegram: FakeTelegram, bot: BotProcess
 ) -> None:
     user = telegram.create_user("Kw", language_code="en")
-    assert "keyword «lithium»" in say(telegram, user, "/subscribe lithium").body
+    assert "keyword “lithium”" in say(telegram, user, "/subscribe lithium").body
     assert "already" in say(telegram, user, "/subscribe LITHIUM").body
     assert "lithium" in say(telegram, user, "/mysubs").body
     assert "no longer follow the keyword" in say(telegram, user, "/unsubscribe Lithium").body
@@ -418,11 +435,33 @@ def test_time_timezone_frequency_alerts_pause_resume(
     assert rejected_calls(telegram) == []
 
 
+@pytest.mark.parametrize(
+    ("language", "off"),
+    [
+        ("en", "Digest: off. Turn it on with /frequency daily."),
+        ("kk", "Дайджест өшірулі."),
+        ("ru", "Дайджест выключен."),
+        ("pl", "Przegląd wyłączony."),
+    ],
+)
+def test_mysubs_with_digests_off_shows_no_hour_and_how_to_turn_them_on(
+    telegram: FakeTelegram, bot: BotProcess, language: str, off: str
+) -> None:
+    user = telegram.create_user("Off", language_code=language)
+    say(telegram, user, "/time 07:30")
+    say(telegram, user, "/frequency off")
+    card = say(telegram, user, "/mysubs").body
+    assert off in card
+    assert "07:30" not in card
+    assert "/frequency daily" in card
+    assert rejected_calls(telegram) == []
+
+
 def test_latest_with_and_without_a_topic(telegram: FakeTelegram, bot: BotProcess) -> None:
     user = telegram.create_user("Late", language_code="en")
     assert "Latest" in say(telegram, user, "/latest").body
     assert "Latest · Water" in say(telegram, user, "/latest вода").body
-    assert "Unknown topic «mars»" in say(telegram, user, "/latest mars").body
+    assert "Unknown topic “mars”" in say(telegram, user, "/latest mars").body
     assert rejected_calls(telegram) == []
 
 
@@ -435,7 +474,7 @@ def test_latest_with_and_without_a_topic(telegram: FakeTelegram, bot: BotProcess
         ("en", "/time 25:00", "Send the time as HH:MM, for example /time 07:30."),
         ("en", "/time", "Send the time as HH:MM"),
         ("ru", "/time 25:00", "ЧЧ:ММ"),
-        ("en", "/timezone Mars/Olympus", "Unknown time zone «Mars/Olympus»"),
+        ("en", "/timezone Mars/Olympus", "Unknown time zone “Mars/Olympus”"),
         ("en", "/timezone", "for example /timezone Asia/Almaty"),
         ("en", "/subscribe", "for example /subscribe water"),
         ("kk", "/subscribe", "/subscribe"),
@@ -604,7 +643,7 @@ def test_operator_add_without_a_url_shows_the_form_and_remove_unknown_says_so(
 ) -> None:
     assert "/add followed by the address" in say(telegram, operator, "/add").body
     assert "/add followed by the address" in say(telegram, operator, "/add not-a-url").body
-    assert "No source «#999»" in say(telegram, operator, "/remove #999").body
+    assert "No source “#999”" in say(telegram, operator, "/remove #999").body
     assert rejected_calls(telegram) == []
 
 

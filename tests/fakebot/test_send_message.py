@@ -41,6 +41,18 @@ async def test_text_over_4096_characters_after_parsing_is_too_long(bot, user):
         await bot.send_message(user.id, "<b>" + "я" * 4097 + "</b>", parse_mode="HTML")
 
 
+async def test_raw_text_over_32768_bytes_is_too_long_even_if_short_once_parsed(bot, user):
+    with pytest.raises(BadRequest, match="Text is too long"):
+        await bot.send_message(user.id, "<b></b>" * 4700 + "x", parse_mode="HTML")
+
+
+async def test_raw_text_of_32768_bytes_is_accepted(bot, user, loose_telegram):
+    raw = "<b></b>" * 4680 + "x" * 8
+    assert len(raw.encode()) == 32768
+    await bot.send_message(user.id, raw, parse_mode="HTML")
+    assert loose_telegram.messages(user.id)[-1].text == "x" * 8
+
+
 async def test_markup_does_not_count_towards_the_length(bot, user):
     await bot.send_message(user.id, "<b>" + "я" * 4096 + "</b>", parse_mode="HTML")
 
@@ -168,6 +180,16 @@ async def test_deleted_commands_are_gone(bot):
 async def test_command_with_capital_letters_is_invalid(bot):
     with pytest.raises(BadRequest, match="Bot_command_invalid"):
         await bot.set_my_commands([("Start", "Start")])
+
+
+async def test_command_description_over_256_characters_is_invalid(bot):
+    with pytest.raises(BadRequest, match="Bot_command_description_invalid"):
+        await bot.set_my_commands([("start", "x" * 257)])
+
+
+async def test_command_description_of_256_characters_is_accepted(bot):
+    await bot.set_my_commands([("start", "x" * 256)])
+    assert (await bot.get_my_commands())[0].description == "x" * 256
 
 
 async def test_rejected_calls_are_recorded_with_their_description(bot, loose_telegram):

@@ -74,6 +74,24 @@ def test_parameter_of_the_wrong_type_is_refused(api, user):
         "sendMessage", data={"chat_id": str(user.id), "text": "hi", "disable_notification": "maybe"}
     )
     assert answer.status_code == 400
+    assert answer.json()["description"].startswith(
+        'Bad Request: parameter "disable_notification" must be Boolean'
+    )
+
+
+def test_parameter_of_the_right_type_as_a_form_string_is_accepted(api, user):
+    answer = api.post(
+        "sendMessage", data={"chat_id": str(user.id), "text": "hi", "disable_notification": "true"}
+    )
+    assert answer.json()["ok"] is True
+
+
+def test_empty_callback_data_gives_button_data_invalid(api, user):
+    markup = {"inline_keyboard": [[{"text": "Go", "callback_data": ""}]]}
+    answer = api.post(
+        "sendMessage", json={"chat_id": user.id, "text": "hi", "reply_markup": markup}
+    )
+    assert answer.json()["description"] == "Bad Request: BUTTON_DATA_INVALID"
 
 
 def test_markup_that_is_not_json_cannot_be_parsed(api, user):

@@ -6,6 +6,7 @@ from telegram import Update
 
 from bot.core.errors import UserInputError
 from bot.core.models import Lang, Profile
+from bot.core.schedule import Frequency
 from bot.services import subscriptions, users
 from bot.services.subscriptions import Outcome
 from bot.telegram import callbacks as cb
@@ -104,20 +105,31 @@ def mysubs_text(context: DalaContext, profile: Profile) -> str:
         t(lang, "mysubs.title"),
         t(lang, "mysubs.topics", topics=", ".join(names) or none),
         t(lang, "mysubs.keywords", keywords=", ".join(profile.keywords) or none),
-        t(
-            lang,
-            "mysubs.schedule",
-            frequency=t(lang, f"frequency.{profile.frequency}"),
-            time=profile.digest_time,
-            zone=profile.timezone,
-        ),
-        t(lang, "mysubs.next", when=local_time(profile.next_digest_at, profile)),
+        _schedule(context, profile),
+    ]
+    if profile.frequency != Frequency.OFF:
+        lines.append(t(lang, "mysubs.next", when=local_time(profile.next_digest_at, profile)))
+    lines += [
         t(lang, "mysubs.alerts", state=t(lang, "state.on" if profile.alerts else "state.off")),
         t(lang, "mysubs.langs", langs=langs or t(lang, "mysubs.all_langs")),
     ]
     if profile.paused:
         lines.append(t(lang, "mysubs.paused"))
     return "\n".join(lines)
+
+
+def _schedule(context: DalaContext, profile: Profile) -> str:
+    """The schedule line: frequency, hour and zone, or that digests are off (no hour then)."""
+    t, lang = context.deps.catalog.t, profile.language
+    if profile.frequency == Frequency.OFF:
+        return t(lang, "mysubs.schedule_off")
+    return t(
+        lang,
+        "mysubs.schedule",
+        frequency=t(lang, f"frequency.{profile.frequency}"),
+        time=profile.digest_time,
+        zone=profile.timezone,
+    )
 
 
 async def mysubs(update: Update, context: DalaContext) -> None:
