@@ -47,6 +47,21 @@ def test_kazakh_typed_with_latin_i_is_kazakh() -> None:
     assert detect_language(KAZAKH.replace("і", "i")) == Lang.KK
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["Электр энергиясының тарифі көтеріледі деп хабарлады министрлік",
+     "Энергетика министрі тарифтер туралы брифинг өткізді"],
+)  # fmt: skip
+def test_kazakh_without_its_strong_letters_is_still_kazakh(text: str) -> None:
+    # No ә ғ қ ұ, but і with ң/ө/ү: Kazakh, not Ukrainian.
+    assert detect_language(text) == Lang.KK
+
+
+def test_ukrainian_is_not_kazakh() -> None:
+    text = "Сьогодні в Києві пройшла нарада щодо енергетичної безпеки країни та цін на газ"
+    assert detect_language(text) not in (Lang.KK, Lang.RU)
+
+
 @pytest.mark.parametrize("text", ["", "   ", "Алматы", "water", "🌍🔥💧", "12 345,67", "ОК да"])
 def test_too_short_text_is_und(text: str) -> None:
     assert detect_language(text) == Lang.UND

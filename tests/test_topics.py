@@ -86,6 +86,50 @@ def test_kazakh_su_matches_its_cases_but_not_suret(taxonomy) -> None:
         assert not matcher.matches(other), other
 
 
+def test_kazakh_endings_come_in_order(taxonomy) -> None:
+    """Plural, possessive, case: "көлдердегі" is a lake, "көлемінде" (in volume) is not."""
+    body = "Көлемінде де, сапасында да өзгеріс жоқ. Кентінде жаңа мектеп ашылды, деді әкім."
+    assert "water" not in topic_ids(taxonomy, "Жаңалықтар", body, Lang.KK)
+    lakes = (
+        "Көлдердегі су деңгейі төмендеді. Өзендеріміздің суы азайып, суларының сапасы нашарлады."
+    )
+    assert "water" in topic_ids(taxonomy, "Көлдердегі су азайды", lakes, Lang.KK)
+
+
+def test_a_word_counts_once_and_as_its_most_specific_term(taxonomy) -> None:
+    # "инвестициялық" fits инвест*, инвестиция* and инвестициялық*: one word, one count.
+    one = "Тараптар сауда мәселелерін талқылады. Кездесуде инвестициялық ахуал да сөз болды."
+    assert "investment" not in topic_ids(taxonomy, "Кездесу өтті", one, Lang.KK)
+    # "сутегі" (hydrogen) is сутег*, not су (water) with an ending.
+    hydrogen = (
+        "Маңғыстауда жасыл сутегі өндіру жобасы басталады. Сутегі электролиз арқылы алынады, "
+        "ал жобаға жел мен күн энергиясы пайдаланылады."
+    )
+    found = topic_ids(taxonomy, "Жасыл сутегі жобасы", hydrogen, Lang.KK)
+    assert "green_tech" in found
+    assert "water" not in found
+
+
+def test_weather_forecasts_are_not_air_quality(taxonomy) -> None:
+    kk = (
+        "Қазгидромет синоптиктері ауа райы болжамын жариялады. Елдің солтүстігінде жауын-шашын, "
+        "тұман және екпінді жел күтіледі. Ауа температурасы түнде 5 градус аязға дейін төмендейді."
+    )
+    ru = (
+        "По данным Казгидромета, в Астане переменная облачность, без осадков, ветер 7-12 м/с, "
+        "температура воздуха днем +19+21. В Алматы без осадков, воздух прогреется до +27."
+    )
+    assert "air_quality" not in topic_ids(taxonomy, "Ауа райы болжамы", kk, Lang.KK)
+    assert "air_quality" not in topic_ids(taxonomy, "Прогноз погоды", ru, Lang.RU)
+
+
+def test_malformed_morphology_slots_raise_taxonomy_error() -> None:
+    data = raw_taxonomy()
+    data["morphology"]["kk"]["slots"] = [["лар"], []]
+    with pytest.raises(TaxonomyError, match="slots"):
+        Taxonomy.from_mapping(data)
+
+
 def test_a_passing_mention_is_not_a_topic(taxonomy) -> None:
     body = (
         "Футбольный клуб провёл сбор перед новым сезоном. Тренер рассказал о составе команды, "

@@ -36,6 +36,10 @@ MIN_MARGIN = 2.0
 # share only ң ө ү, Ukrainian and Belarusian only і.
 _KK_STRONG = frozenset("әғқұ")
 _KK_LETTERS = frozenset("әғқңөұүһі")
+# "і" together with one of ң ө ү һ is Kazakh as well: Ukrainian and Belarusian have і but
+# none of these, and Kyrgyz, Tatar, Bashkir and Mongolian have some of these but no і. A
+# short Kazakh headline ("Электр энергиясының тарифі көтеріледі") may lack ә ғ қ ұ.
+_KK_PAIRED = frozenset("ңөүһ")
 # Cyrillic letters of other languages: Ukrainian, Belarusian, Serbian, Macedonian, Tajik,
 # Uzbek, Tatar, Bashkir. Their presence sends a text to langdetect.
 _OTHER_CYRILLIC = frozenset("їєґўђћџљњјѓќѕҷӣӯҳҙҫҡҗ")
@@ -133,13 +137,15 @@ def _cyrillic(tokens: list[str], declared: Lang | None) -> Lang | None:
     n = len(tokens)
     kk_letters = sum(1 for t in tokens if not _KK_LETTERS.isdisjoint(t))
     kk_strong = sum(1 for t in tokens if not _KK_STRONG.isdisjoint(t))
+    if not kk_strong and any("і" in t for t in tokens):
+        kk_strong = sum(1 for t in tokens if not _KK_PAIRED.isdisjoint(t))
     other = sum(1 for t in tokens if not _OTHER_CYRILLIC.isdisjoint(t))
     ru_words = sum(1 for t in tokens if t in _RU_WORDS)
     kk_words = sum(1 for t in tokens if t in _KK_WORDS)
     bg_words = sum(1 for t in tokens if t in _BG_WORDS)
     if other > max(kk_strong, 1) or bg_words > max(ru_words, 2):
         return None
-    # "і" without any of Kazakh's strong letters is Ukrainian or Belarusian.
+    # "і" without any of Kazakh's strong letters (or ң ө ү һ) is Ukrainian or Belarusian.
     if not kk_strong and kk_letters >= 2:
         return None
     # Evidence as shares of the tokens, each scaled by its rate in ordinary prose

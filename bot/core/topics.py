@@ -53,10 +53,16 @@ class Term:
 
 @dataclass(frozen=True, slots=True)
 class Morphology:
-    """Inflectional endings of a language, for `~` patterns: a stem takes up to `max_chain`."""
+    """Inflectional endings of a language, for `~` patterns: a stem takes up to `max_chain`.
+
+    When `slots` are given (an agglutinative language), the endings of a chain must come in
+    slot order, at most one from each slot: plural before possessive before case, so that
+    "суларының" is су-лар-ы-ның but "көлемінде" is not көл-е-м-і-нде.
+    """
 
     endings: frozenset[str]
     max_chain: int = 1
+    slots: tuple[frozenset[str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,13 +128,17 @@ class _SuffixChains:
     def __init__(self, morphology: Morphology) -> None:
         self._endings = morphology.endings
         self._max_chain = morphology.max_chain
+        self._slots = morphology.slots
         self._longest = max((len(e) for e in morphology.endings), default=0)
         self._memo: dict[str, bool] = {"": True}
 
     def accepts(self, rest: str) -> bool:
         known = self._memo.get(rest)
         if known is None:
-            known = self._split(rest, self._max_chain)
+            if self._slots:
+                known = self._split_slots(rest, self._max_chain, 0)
+            else:
+                known = self._split(rest, self._max_chain)
             if len(self._memo) < _CACHE_LIMIT:
                 self._memo[rest] = known
         return known
@@ -143,12 +153,28 @@ class _SuffixChains:
                 return True
         return False
 
+    def _split_slots(self, rest: str, budget: int, first_slot: int) -> bool:
+        if not rest:
+            return True
+        if budget == 0:
+            return False
+        for size in range(1, min(self._longest, len(rest)) + 1):
+            piece = rest[:size]
+            for index in range(first_slot, len(self._slots)):
+                if piece in self._slots[index] and self._split_slots(
+                    rest[size:], budget - 1, index + 1
+                ):
+                    return True
+        return False
+
 
 @dataclass(frozen=True, slots=True)
 class _CompiledTerm:
     topic: int
     units: tuple[int, ...]
     weight: float
+    #: Length of the (first) word's stem: how specific a one-word term is.
+    stem_length: int = 0
 
 
 class TermMatcher:
@@ -173,7 +199,9 @@ class TermMatcher:
                     }[word.mode]
                     index.setdefault(word.stem, []).append(unit_id)
                 units.append(unit_ids[word])
-            compiled = _CompiledTerm(topic_index, tuple(units), term.weight)
+            compiled = _CompiledTerm(
+                topic_index, tuple(units), term.weight, len(term.words[0].stem)
+            )
             self._by_first.setdefault(units[0], []).append(compiled)
         stems = [*self._prefix, *self._inflected] or [""]
         self._min_stem = min(len(s) for s in stems)
@@ -341,7 +369,7 @@ class Taxonomy:
         evidence: dict[int, _Evidence] = {}
         for matcher_index, matcher in enumerate(matchers):
             for tokens, in_title in ((title_tokens, True), (body_tokens, False)):
-                for term, position in matcher.find(tokens):
+                for term, position in _one_reading_per_word(matcher.find(tokens)):
                     item = evidence.setdefault(term.topic, _Evidence())
                     item.anchor = max(item.anchor, term.weight)
                     if in_title:
@@ -373,6 +401,42 @@ class Taxonomy:
     def compile_keyword(self, words: str | Iterable[str]) -> KeywordMatcher:
         """A matcher for user keywords, in the same stem/prefix form as the taxonomy terms."""
         return compile_keyword(words, self._morphology)
+
+
+def _one_reading_per_word(
+    found: list[tuple[_CompiledTerm, int]],
+) -> list[tuple[_CompiledTerm, int]]:
+    """One-word matches reduced so that each word counts once and as what it most likely is.
+
+    A word matched by several one-word terms of one topic ("инвестициялық" by `инвест*`,
+    `инвестиция*` and `инвестициялық*`) counts once, by the heaviest of them. A word matched
+    by terms of different topics belongs to the most specific one: the longest stem explains
+    it ("сутегі" is hydrogen, `сутег*`, not water, `су~`; "энергосбережение" is
+    `энергосбереж*`, not `энерг*`). Phrases are kept as they are.
+    """
+    single: dict[int, list[_CompiledTerm]] = {}
+    kept: list[tuple[_CompiledTerm, int]] = []
+    for term, position in found:
+        if len(term.units) == 1:
+            single.setdefault(position, []).append(term)
+        else:
+            kept.append((term, position))
+    for position, terms in single.items():
+        longest = max(term.stem_length for term in terms)
+        best: dict[int, _CompiledTerm] = {}
+        for term in terms:
+            if term.stem_length < longest and all(
+                other.topic != term.topic for other in terms if other.stem_length == longest
+            ):
+                continue
+            current = best.get(term.topic)
+            if current is None or (term.weight, term.stem_length) > (
+                current.weight,
+                current.stem_length,
+            ):
+                best[term.topic] = term
+        kept.extend((term, position) for term in best.values())
+    return kept
 
 
 class KeywordMatcher:
@@ -472,14 +536,28 @@ def _parse_morphology(raw: Any) -> dict[Lang, Morphology]:
     result = {}
     for code, table in raw.items():
         lang = _product_lang(code, "[morphology]")
-        endings = table.get("endings") if isinstance(table, Mapping) else None
+        slots_raw = table.get("slots") if isinstance(table, Mapping) else None
+        slots: tuple[frozenset[str], ...] = ()
+        endings: Any
+        if slots_raw is not None:
+            if not isinstance(slots_raw, list) or not all(
+                isinstance(slot, list) and slot and all(isinstance(e, str) and e for e in slot)
+                for slot in slots_raw
+            ):
+                raise TaxonomyError(
+                    f"[morphology.{code}] slots must be a list of non-empty lists of strings"
+                )
+            slots = tuple(frozenset(fold_token(e) for e in slot) for slot in slots_raw)
+            endings = [e for slot in slots_raw for e in slot]
+        else:
+            endings = table.get("endings") if isinstance(table, Mapping) else None
         if not isinstance(endings, list) or not all(isinstance(e, str) and e for e in endings):
             raise TaxonomyError(f"[morphology.{code}] endings must be a list of non-empty strings")
         max_chain = table.get("max_chain", 1)
         if not isinstance(max_chain, int) or not 1 <= max_chain <= 6:
             raise TaxonomyError(f"[morphology.{code}] max_chain must be an integer in 1..6")
         folded = frozenset(fold_token(e) for e in endings)
-        result[lang] = Morphology(folded, max_chain)
+        result[lang] = Morphology(folded, max_chain, slots)
     return result
 
 
