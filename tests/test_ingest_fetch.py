@@ -47,7 +47,9 @@ def test_304_is_not_modified_not_an_error(server):
 def test_timeout_gives_a_fetch_error_saying_so(server):
     with Fetcher(timeout_s=0.2) as fetcher, pytest.raises(FetchError) as caught:
         fetcher.get(server.url("slow"))
-    assert str(caught.value) == f"{server.url('slow')}: timed out after 0.2 s"
+    assert str(caught.value) == (
+        f"{server.url('slow')}: timed out after 0.2 s (FETCH_TIMEOUT_S sets the limit)"
+    )
     server.release.set()
 
 
@@ -66,7 +68,7 @@ def test_declared_length_over_the_cap_is_refused(server):
     url = server.url("big?bytes=5000")
     with Fetcher(max_bytes=1024) as fetcher, pytest.raises(FetchError) as caught:
         fetcher.get(url)
-    assert str(caught.value) == f"{url}: larger than 1 KB, not read"
+    assert str(caught.value) == f"{url}: larger than 1 KB, not read (FETCH_MAX_BYTES sets the cap)"
 
 
 def test_streamed_body_over_the_cap_is_refused(server):

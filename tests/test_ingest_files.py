@@ -195,7 +195,7 @@ def test_file_over_the_size_cap_is_refused_without_reading_it(tmp_path):
         file.truncate(50 * 1024 * 1024)  # sparse: 50 MB on paper, nothing written
     error = error_of(path)
     assert isinstance(error, FetchError)
-    assert str(error) == f"{path}: larger than 10 MB, not read"
+    assert str(error) == f"{path}: larger than 10 MB, not read (FETCH_MAX_BYTES sets the cap)"
 
 
 def test_size_cap_is_configurable(tmp_path):

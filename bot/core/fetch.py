@@ -80,7 +80,9 @@ class Fetcher:
             with self._client.stream("GET", url, headers=headers) as response:
                 return self._read(url, response, deadline, etag, last_modified)
         except httpx.TimeoutException as exc:
-            raise self._error(url, f"timed out after {self.timeout_s:g} s") from exc
+            raise self._error(
+                url, f"timed out after {self.timeout_s:g} s (FETCH_TIMEOUT_S sets the limit)"
+            ) from exc
         except httpx.TooManyRedirects as exc:
             raise self._error(url, f"more than {self.max_redirects} redirects") from exc
         except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
@@ -115,7 +117,9 @@ class Fetcher:
             )
         if response.status_code >= 400:
             raise self._error(url, f"HTTP {response.status_code} {response.reason_phrase}".strip())
-        too_large = f"larger than {format_size(self.max_bytes)}, not read"
+        too_large = (
+            f"larger than {format_size(self.max_bytes)}, not read (FETCH_MAX_BYTES sets the cap)"
+        )
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:
             raise self._error(url, too_large)
@@ -126,7 +130,9 @@ class Fetcher:
             if size > self.max_bytes:
                 raise self._error(url, too_large)
             if time.monotonic() > deadline:
-                raise self._error(url, f"timed out after {self.timeout_s:g} s")
+                raise self._error(
+                    url, f"timed out after {self.timeout_s:g} s (FETCH_TIMEOUT_S sets the limit)"
+                )
             chunks.append(chunk)
         return Response(
             final_url, response.status_code, content_type, b"".join(chunks), etag, last_modified

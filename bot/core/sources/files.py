@@ -138,7 +138,7 @@ def _read(path: Path, max_bytes: int, warnings: list[str]) -> list[Document]:
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
     """The file's bytes, refusing one over the cap before reading it."""
     source = str(path)
-    too_large = f"larger than {format_size(max_bytes)}, not read"
+    too_large = f"larger than {format_size(max_bytes)}, not read (FETCH_MAX_BYTES sets the cap)"
     try:
         if not path.exists():
             raise FetchError(f"{source}: no such file or folder", source=source)

@@ -40,18 +40,20 @@ async def digest(update: Update, context: DalaContext) -> None:
             since = profile.last_digest_at.astimezone(zone_of(profile)).strftime("%H:%M")
             await reply(update, deps.catalog.t(lang, "digest.nothing_since", time=since))
         return
+    # Each message's articles are recorded as soon as Telegram has taken it, as scheduled
+    # delivery does: a crash mid-way repeats at most the message in flight, not the digest.
     for message in render.digest(
         composed, deps.taxonomy, deps.catalog, lang, zone_of(profile), now
     ):
         await reply(update, message.text)
-    await run(
-        digests.record_sent,
-        deps.store,
-        profile.user_id,
-        sorted(composed.article_ids),
-        kind="manual",
-        now=now,
-    )
+        await run(
+            digests.record_sent,
+            deps.store,
+            profile.user_id,
+            sorted(message.article_ids),
+            kind="manual",
+            now=now,
+        )
 
 
 async def latest(update: Update, context: DalaContext) -> None:
