@@ -119,7 +119,11 @@ def _values(item: NewArticle, story: int | None, now: datetime) -> dict[str, Any
 
 def _stories(session: Session, new: Sequence[NewArticle], similar: Similar) -> list[int | None]:
     """For each new article: the stored story it reprints, -(i + 1) when it reprints the i-th
-    article of this batch, or None when it starts a story."""
+    article of this batch, or None when it starts a story.
+
+    A stored article that shares a band with the batch is a candidate; each candidate is
+    checked once per new article, however many bands they share.
+    """
     bands = [{b for b in (item.bands[i] for item in new) if b} for i in range(8)]
     conds = [getattr(Article, f"lsh{i}").in_(values) for i, values in enumerate(bands) if values]
     stored = (
@@ -131,27 +135,33 @@ def _stories(session: Session, new: Sequence[NewArticle], similar: Similar) -> l
         if conds
         else []
     )
+    # Candidates by (band number, band value): (story it leads to, its sketch).
     by_band: dict[tuple[int, int], list[tuple[int, str]]] = {}
     for row in stored:
-        lead = int(row[1] or row[0] or 0)
+        candidate = (int(row[1] or row[0] or 0), str(row[2]))
         for i in range(8):
-            value = int(row[3 + i] or 0)
-            if value:
-                by_band.setdefault((i, value), []).append((lead, str(row[2])))
+            value = row[3 + i]
+            if value in bands[i]:
+                by_band.setdefault((i, value), []).append(candidate)
     result: list[int | None] = []
     for index, item in enumerate(new):
         found: int | None = None
+        checked: set[str] = set()
         for i, band in enumerate(item.bands):
             for story, sketch in by_band.get((i, band), ()) if band else ():
+                if sketch in checked:
+                    continue
+                checked.add(sketch)
                 if similar(item.data.sketch, sketch):
                     found = story
                     break
             if found is not None:
                 break
         result.append(found)
+        mine = (found or -(index + 1), item.data.sketch)
         for i, band in enumerate(item.bands):
             if band:
-                by_band.setdefault((i, band), []).append((found or -(index + 1), item.data.sketch))
+                by_band.setdefault((i, band), []).append(mine)
     return result
 
 

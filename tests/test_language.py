@@ -38,6 +38,21 @@ def test_kazakh_with_a_russian_quote_stays_kazakh() -> None:
     assert detect_language(text) == Lang.KK
 
 
+def test_long_kazakh_text_with_its_particles_stays_kazakh() -> None:
+    # "да", "де", "те" are Kazakh particles and Bulgarian words: many of them in a long
+    # Kazakh text must not send it to langdetect (which has no Kazakh).
+    text = " ".join([KAZAKH, "Жиынға әкімдер де, сарапшылар да қатысты.", KAZAKH] * 3)
+    assert detect_language(text) == Lang.KK
+
+
+def test_bulgarian_is_neither_russian_nor_kazakh() -> None:
+    text = (
+        "Правителството обсъди днес използването на водните ресурси. Според министъра през "
+        "тази година площта на поливните земи ще се увеличи, а старите канали ще бъдат ремонтирани."
+    )
+    assert detect_language(text) not in (Lang.KK, Lang.RU)
+
+
 def test_russian_with_a_kazakh_name_stays_russian() -> None:
     text = "Қасым-Жомарт Тоқаев провёл встречу с акимом Жамбылской области. " + RUSSIAN
     assert detect_language(text) == Lang.RU

@@ -32,6 +32,19 @@ def test_initials_and_abbreviations_do_not_end_a_sentence(text: str) -> None:
     assert len(list(split_sentences(text))) == 2
 
 
+def test_an_abbreviation_after_a_long_run_of_text_is_still_seen() -> None:
+    long_start = "Министрлік " + "су ресурстары туралы " * 40 + "т.б. мәселелерді қарады."
+    assert list(split_sentences(long_start + " Жиын ертең өтеді.")) == [
+        long_start,
+        "Жиын ертең өтеді.",
+    ]
+
+
+def test_a_word_longer_than_any_abbreviation_ends_its_sentence() -> None:
+    word = "Z" + "a" * 60
+    assert len(list(split_sentences(f"Tu jest {word}. Potem inne zdanie."))) == 2
+
+
 def test_sentences_end_at_question_and_exclamation_marks() -> None:
     text = "Куда уходит вода? Учёные бьют тревогу! «Время ещё есть», — сказал эксперт."
     assert list(split_sentences(text)) == [

@@ -26,6 +26,7 @@ BUCKETS = 16
 BANDS = 8
 _ROWS = BUCKETS // BANDS
 _EMPTY = 0xFFFF_FFFF
+_EMPTY_HEX = f"{_EMPTY:08x}"
 #: Estimated Jaccard similarity from which two texts are one story.
 NEAR_DUPLICATE_SIMILARITY = 0.5
 
@@ -89,12 +90,17 @@ def sketch(tokens: list[str]) -> str:
 
 def similarity(a: str, b: str) -> float:
     """Estimated Jaccard similarity of the shingle sets behind two sketches."""
-    pairs = [
-        (x, y) for x, y in zip(_unpack(a), _unpack(b), strict=True) if x != _EMPTY or y != _EMPTY
-    ]
-    if not pairs:
-        return 0.0
-    return sum(x == y for x, y in pairs) / len(pairs)
+    # Bucket by bucket on the hex digits: equal minima are equal digits, no parsing needed.
+    same = pairs = 0
+    for i in range(0, min(len(a), len(b)), 8):
+        x = a[i : i + 8]
+        if x == b[i : i + 8]:
+            if x != _EMPTY_HEX:
+                same += 1
+                pairs += 1
+        else:
+            pairs += 1
+    return same / pairs if pairs else 0.0
 
 
 def _unpack(sketch_hex: str) -> list[int]:

@@ -64,7 +64,11 @@ _KK_WORDS = _word_set(
     "барлық ретінде дейін кейін сәйкес жөнінде жөніндегі қатысты тағы әр өз атап өтті "
     "деді дейді екенін екен болса болады мұнда онда"
 )
-_BG_WORDS = _word_set("е се че са да ще които който която към през след това тази този със във")
+# Bulgarian words that are not also Kazakh ones: "да" and "те" are Kazakh particles too, and
+# a long Kazakh text has plenty of them.
+_BG_WORDS = (
+    _word_set("е се че са да ще които който която към през след това тази този със във") - _KK_WORDS
+)
 _PL_WORDS = _word_set(
     "się nie że jest w z na do i o od przez dla jak to oraz po także który która które są "
     "ale czy tym tego jego ich już tak być może został została było będzie ze we"

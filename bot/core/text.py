@@ -19,6 +19,8 @@ _TOKEN_RE = re.compile(r"[^\W\d_][^\W_]*|[$€£₸]")
 # a schwa for "ә"); inside a Cyrillic word they are folded to the Kazakh letter, so that
 # "етедi" and "етеді" are one word to the matcher and the language detector.
 _CYRILLIC_LOOKALIKES = str.maketrans({"i": "і", "ə": "ә", "ӊ": "ң", "ё": "е"})
+_LOOKALIKE_RE = re.compile("[iəӊё]")
+_CYRILLIC_RE = re.compile("[\u0400-\u04ff]")
 _FOLD = str.maketrans({"ё": "е", "\u00ad": None, "\u200b": None, "\u200c": None, "\u200d": None})
 
 # Leftover markup in text that a source passed through; ingest parses real HTML with
@@ -53,6 +55,7 @@ _CHROME_MAX_CHARS = 200
 _SENTENCE_END_RE = re.compile(
     r"[.!?…]+[\"»”’')\]]*\s+(?=[\"«„“'(\[—–-]?\s?[^\W_a-zа-яәғқңөұүһіёąćęłńóśźż])"
 )
+_ABBREVIATION_TAIL = 40
 _LAST_WORD_RE = re.compile(r"([^\W\d_]+(?:\.[^\W\d_]+)*)\.*[\"»”’')\]]*$")
 
 # Abbreviations after which a full stop does not end a sentence (lowercase, without the
@@ -103,7 +106,7 @@ def fold_token(token: str) -> str:
     if not token.isascii():
         token = token.translate(_FOLD)
         # A Cyrillic word with a stray Latin "i" or schwa: fold to the Kazakh letters.
-        if any("\u0400" <= ch <= "\u04ff" for ch in token):
+        if _LOOKALIKE_RE.search(token) and _CYRILLIC_RE.search(token):
             token = token.translate(_CYRILLIC_LOOKALIKES)
     return token
 
@@ -140,9 +143,12 @@ def _ends_with_abbreviation(chunk: str) -> bool:
     stripped = chunk.rstrip()
     if not stripped.endswith("."):
         return False
-    match = _LAST_WORD_RE.search(stripped)
-    if match is None:
-        return False
+    # The last word is searched for in the tail only: searching a long chunk for a pattern
+    # anchored at its end tries every position of it.
+    tail = stripped[-_ABBREVIATION_TAIL:]
+    match = _LAST_WORD_RE.search(tail)
+    if match is None or (match.start() == 0 and len(stripped) > len(tail)):
+        return False  # no word, or one longer than any abbreviation
     word = match.group(1)
     # An initial: one letter ("Р.", "J.") or dotted initials ("J.R.").
     if len(word) == 1 or all(len(part) == 1 for part in word.split(".")):
