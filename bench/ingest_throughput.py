@@ -1,6 +1,6 @@
 """Ingest throughput: N article files into a fresh SQLite store, end to end, analysis included.
 
-    python bench/ingest_throughput.py [--articles 10000] [--keep DIR]
+    python bench/ingest_throughput.py [--articles 10000] [--corpus FILE]
 
 The files are made here from real news sentences in ru, kk, pl and en: those of the labelled
 corpus given with --corpus (read, never copied into the project), else the seed articles.

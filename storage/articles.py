@@ -243,14 +243,30 @@ def count(session: Session) -> int:
     return session.exec(select(sa.func.count()).select_from(Article)).one()
 
 
+def ids_since(session: Session, *, since: datetime, upto_id: int) -> list[int]:
+    """Ids up to `upto_id` of the articles stamped since `since`.
+
+    Ids are handed out when a row is inserted and seen when its transaction commits; on
+    PostgreSQL two ingests commit side by side, so an article can appear after one with a
+    higher id was already read. A reader that has seen every id up to `upto_id` asks for
+    these to catch such late ones (an index range on `ingested_at`)."""
+    rows = session.exec(
+        select(Article.id).where(col(Article.ingested_at) >= since, col(Article.id) <= upto_id)
+    )
+    return [article_id for article_id in rows if article_id is not None]
+
+
 def window(
-    session: Session, *, since: datetime, after_id: int
+    session: Session, *, since: datetime, after_id: int, also: Sequence[int] = ()
 ) -> list[tuple[Article, str | None, list[ArticleTopic]]]:
-    """Articles ingested since `since` with an id above `after_id`, oldest first."""
+    """Articles ingested since `since` with an id above `after_id` or in `also`, oldest first."""
+    newer: sa.ColumnElement[bool] = col(Article.id) > after_id
+    if also:
+        newer = sa.or_(newer, col(Article.id).in_(also))
     query = (
         select(Article, Source.locator)
         .join(Source, col(Article.source_id) == col(Source.id), isouter=True)
-        .where(col(Article.id) > after_id, col(Article.ingested_at) >= since)
+        .where(newer, col(Article.ingested_at) >= since)
         .order_by(col(Article.id))
     )
     rows = session.exec(query).all()

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.core.digest import Digest, DigestItem, DigestSection
-from bot.core.models import Lang, StoredArticle, TopicScore
+from bot.core.models import PRODUCT_LANGS, Lang, StoredArticle, TopicScore
 from bot.core.topics import Taxonomy
 from bot.fakebot.entities import parse_html
 from bot.telegram import render
@@ -114,3 +114,19 @@ def analyzer_taxonomy() -> Taxonomy:
     from bot.core.analysis import Analyzer
 
     return Analyzer.load().taxonomy
+
+
+@pytest.mark.parametrize("lang", PRODUCT_LANGS)
+def test_a_full_keyword_section_says_how_many_more_and_where_to_find_them(
+    catalog: Catalog, analyzer_taxonomy: Taxonomy, lang: Lang
+) -> None:
+    entries = tuple(DigestItem(article(i), 2.0) for i in range(1, 4))
+    value = Digest(
+        sections=(DigestSection(None, entries, more=4),),
+        article_ids=frozenset(range(1, 8)),
+    )
+    messages = render.digest(value, analyzer_taxonomy, catalog, lang, UTC, NOW)
+    text = "\n".join(m.text for m in messages)
+    assert "4" in text.split(catalog.t(lang, "digest.keywords_section"))[1]
+    assert "/search" in text
+    assert frozenset().union(*(m.article_ids for m in messages)) == value.article_ids

@@ -7,12 +7,13 @@ thousands of digests reads each article once, not once per reader.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
@@ -96,7 +97,11 @@ class ArticleWindow:
     def _refresh(self, store: Store, now: datetime) -> None:
         oldest = now - self.lookback
         with store.read() as session:
-            rows = articles.window(session, since=oldest, after_id=self.max_id)
+            # Articles committed after one with a higher id (concurrent ingests on
+            # PostgreSQL) are caught by looking OVERLAP back as well.
+            recent = articles.ids_since(session, since=now - OVERLAP, upto_id=self.max_id)
+            late = [i for i in recent if i not in self.by_id]
+            rows = articles.window(session, since=oldest, after_id=self.max_id, also=late)
         new = [to_stored(article, locator, links) for article, locator, links in rows]
         for stored in new:
             self.by_id[stored.id] = stored
@@ -291,6 +296,8 @@ def record_message(
 # --- alerts -------------------------------------------------------------------------------------
 
 ALERT_CURSOR = "alerts"
+#: When alerts first looked (epoch milliseconds): what was stored before is never alerted.
+ALERT_START = "alerts.start"
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,16 +318,21 @@ def pending_alerts(
     window.refresh(store, now, force=True)
     with store.read() as session:
         after = deliveries.cursor(session, ALERT_CURSOR)
-        fresh = [a for a in window.by_id.values() if a.id > after]
         if after == 0:  # first run: start from now, do not alert on the whole back catalogue
             return [], window.max_id
+        # Past the cursor, and the last OVERLAP again: an article committed late (concurrent
+        # ingests on PostgreSQL) may have an id below the cursor. What was alerted already is
+        # in the deliveries and is not alerted twice.
+        start = datetime.fromtimestamp(deliveries.cursor(session, ALERT_START) / 1000, UTC)
+        settled = max(now - OVERLAP, start)
+        fresh = [a for a in window.by_id.values() if a.id > after or a.ingested_at >= settled]
         strong: dict[str, list[StoredArticle]] = {}
         for article in fresh:
             for t in article.topics:
                 if t.score >= min_score:
                     strong.setdefault(t.topic_id, []).append(article)
         if not strong:
-            return [], max((a.id for a in fresh), default=after)
+            return [], max(after, *(a.id for a in fresh))
         rows = users_repo.alert_subscribers(session, list(strong))
         subs = users_repo.subscriptions_of(session, [u.id for u in rows])
         readers = [to_profile(u, subs[u.id]) for u in rows]
@@ -348,7 +360,7 @@ def pending_alerts(
                     and not (langs and m.lang not in langs)
                 )
                 alerts.append(Alert(profile, article, topic_id, also))
-    return alerts, max(ids)
+    return alerts, max(after, *ids)
 
 
 def _score(article: StoredArticle, topic_id: str) -> float:
@@ -356,6 +368,8 @@ def _score(article: StoredArticle, topic_id: str) -> float:
 
 
 @_wrapped
-def advance_alerts(store: Store, upto: int) -> None:
+def advance_alerts(store: Store, upto: int, *, now: datetime) -> None:
     with store.write() as session:
+        if not deliveries.cursor(session, ALERT_CURSOR):
+            deliveries.set_cursor(session, ALERT_START, math.ceil(now.timestamp() * 1000))
         deliveries.set_cursor(session, ALERT_CURSOR, upto)

@@ -306,7 +306,7 @@ async def deliver_alerts(bot: ExtBot[int], deps: Deps, *, min_score: float) -> i
     for result in results:
         if isinstance(result, BaseException):
             logger.error("alerts.failed", error=repr(result))
-    await _db(digests.advance_alerts, deps.store, upto)
+    await _db(digests.advance_alerts, deps.store, upto, now=deps.clock())
     if sent:
         logger.info("alerts.sent", count=sent)
     return sent

@@ -127,9 +127,12 @@ def digest(
             ids = frozenset({entry.article.id, *(o.id for o in entry.also)})
             shown |= ids
             blocks.append((_item(entry, section.topic_id, catalog, lang, zone), ids))
-        if section.more and section.topic_id is not None:
+        if section.more:
             more = catalog.plural(lang, "more", section.more)
-            text = catalog.t(lang, "digest.more", more=more, topic=section.topic_id)
+            if section.topic_id is None:
+                text = catalog.t(lang, "digest.more_keywords", more=more)
+            else:
+                text = catalog.t(lang, "digest.more", more=more, topic=section.topic_id)
             blocks.append((text, frozenset()))
     messages = chunk_with_ids(blocks)
     rest = value.article_ids - shown
