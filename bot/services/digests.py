@@ -80,6 +80,8 @@ class ArticleWindow:
     _refreshed: float = field(default=float("-inf"), repr=False)
     _pruned: float = field(default_factory=time.monotonic, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    #: Ids of the last OVERLAP's articles that `pending_alerts` has looked at.
+    alert_looked: set[int] = field(default_factory=set, repr=False)
 
     @property
     def stories(self) -> dict[int, int]:
@@ -325,14 +327,24 @@ def pending_alerts(
         # in the deliveries and is not alerted twice.
         start = datetime.fromtimestamp(deliveries.cursor(session, ALERT_START) / 1000, UTC)
         settled = max(now - OVERLAP, start)
-        fresh = [a for a in window.by_id.values() if a.id > after or a.ingested_at >= settled]
+        looked = window.alert_looked
+        fresh = [
+            a
+            for a in window.by_id.values()
+            if a.id not in looked and (a.id > after or a.ingested_at >= settled)
+        ]
+        # Each article is looked at once per process: the look costs a query over every
+        # reader with alerts on, and the ticks of the OVERLAP would otherwise repeat it.
+        window.alert_looked = {
+            i for i in looked if i in window.by_id and window.by_id[i].ingested_at >= settled
+        } | {a.id for a in fresh}
         strong: dict[str, list[StoredArticle]] = {}
         for article in fresh:
             for t in article.topics:
                 if t.score >= min_score:
                     strong.setdefault(t.topic_id, []).append(article)
         if not strong:
-            return [], max(after, *(a.id for a in fresh))
+            return [], max([after, *(a.id for a in fresh)])
         rows = users_repo.alert_subscribers(session, list(strong))
         subs = users_repo.subscriptions_of(session, [u.id for u in rows])
         readers = [to_profile(u, subs[u.id]) for u in rows]
@@ -360,7 +372,7 @@ def pending_alerts(
                     and not (langs and m.lang not in langs)
                 )
                 alerts.append(Alert(profile, article, topic_id, also))
-    return alerts, max(after, *ids)
+    return alerts, max([after, *ids])
 
 
 def _score(article: StoredArticle, topic_id: str) -> float:
