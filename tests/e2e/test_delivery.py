@@ -26,6 +26,7 @@ from bot.services.store import Store
 from storage.tables import Subscription, User
 
 from ..conftest import drop_schema, postgres_url_or_skip
+from ..tcpproxy import CuttableProxy
 from .conftest import BotProcess, seeded_db
 
 #: The readers' topic: the seed articles give each of them a one-message digest.
@@ -323,3 +324,40 @@ def test_database_locked_for_seconds_mid_fanout_delays_but_neither_loses_nor_rep
     got = run_fanout(telegram, sqlite_db, tmp_path, ids, timeout_s=90)
     locker.join()
     assert Counter(len(m) for m in got.values()) == {1: 150}
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_postgresql_outage_mid_fanout_delays_but_neither_loses_nor_repeats(
+    strict_telegram: FakeTelegram, postgres_db: str, tmp_path: Path
+) -> None:
+    # The bot reaches PostgreSQL through a proxy; cutting it resets every connection in the
+    # middle of whatever the bot was doing (a claim, a record of a sent digest) and refuses
+    # new ones for a few seconds: an outage as a failover or restart of the server looks.
+    telegram = strict_telegram
+    ids = add_readers(telegram, postgres_db, 150)
+    url = sa.engine.make_url(postgres_db)
+    with CuttableProxy(url.host or "127.0.0.1", url.port or 5432) as proxy:
+        proxied = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+
+        def outage() -> None:
+            while sends(telegram) < 30:
+                time.sleep(0.05)
+            proxy.cut(4)  # the outage itself, not a wait for the bot
+            while sends(telegram) < 90:
+                time.sleep(0.05)
+            proxy.cut(2)
+
+        cutter = threading.Thread(target=outage, daemon=True)
+        cutter.start()
+        bot = delivery_bot(tmp_path, telegram, proxied)
+        bot.start("--deliver-only")
+        try:
+            wait_for(all_done(postgres_db), 120, "every digest", bot)
+        finally:
+            bot.stop()
+        cutter.join(timeout=5)
+        assert proxy.cuts == 2
+    got = received(telegram, ids)
+    assert Counter(len(m) for m in got.values()) == {1: 150}
+    assert "database unavailable" in bot.log()  # the outage was seen, and lived through
