@@ -42,6 +42,11 @@ def format_size(n_bytes: int) -> str:
     return f"{n_bytes} bytes"
 
 
+def too_large(max_bytes: int) -> str:
+    """Why a body over the cap was not read, naming the setting that sets the cap."""
+    return f"larger than {format_size(max_bytes)}, not read (FETCH_MAX_BYTES sets the cap)"
+
+
 class Fetcher:
     """GETs URLs through one httpx client; every failure becomes a one-line FetchError."""
 
@@ -80,9 +85,7 @@ class Fetcher:
             with self._client.stream("GET", url, headers=headers) as response:
                 return self._read(url, response, deadline, etag, last_modified)
         except httpx.TimeoutException as exc:
-            raise self._error(
-                url, f"timed out after {self.timeout_s:g} s (FETCH_TIMEOUT_S sets the limit)"
-            ) from exc
+            raise self._error(url, self._timed_out) from exc
         except httpx.TooManyRedirects as exc:
             raise self._error(url, f"more than {self.max_redirects} redirects") from exc
         except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
@@ -91,6 +94,10 @@ class Fetcher:
             raise self._error(url, f"cannot connect ({exc})") from exc
         except httpx.HTTPError as exc:
             raise self._error(url, f"request failed ({type(exc).__name__}: {exc})") from exc
+
+    @property
+    def _timed_out(self) -> str:
+        return f"timed out after {self.timeout_s:g} s (FETCH_TIMEOUT_S sets the limit)"
 
     def _read(
         self,
@@ -117,22 +124,18 @@ class Fetcher:
             )
         if response.status_code >= 400:
             raise self._error(url, f"HTTP {response.status_code} {response.reason_phrase}".strip())
-        too_large = (
-            f"larger than {format_size(self.max_bytes)}, not read (FETCH_MAX_BYTES sets the cap)"
-        )
+        too_big = too_large(self.max_bytes)
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:
-            raise self._error(url, too_large)
+            raise self._error(url, too_big)
         chunks: list[bytes] = []
         size = 0
         for chunk in response.iter_bytes():
             size += len(chunk)
             if size > self.max_bytes:
-                raise self._error(url, too_large)
+                raise self._error(url, too_big)
             if time.monotonic() > deadline:
-                raise self._error(
-                    url, f"timed out after {self.timeout_s:g} s (FETCH_TIMEOUT_S sets the limit)"
-                )
+                raise self._error(url, self._timed_out)
             chunks.append(chunk)
         return Response(
             final_url, response.status_code, content_type, b"".join(chunks), etag, last_modified

@@ -25,7 +25,7 @@ from typing import Any
 from dateutil import parser as dateparser
 
 from bot.core.errors import FetchError, SourceError
-from bot.core.fetch import DEFAULT_MAX_BYTES, format_size
+from bot.core.fetch import DEFAULT_MAX_BYTES, too_large
 from bot.core.models import Document
 from bot.core.sources.articles import parse_article
 from bot.core.sources.feeds import parse_feed
@@ -138,19 +138,19 @@ def _read(path: Path, max_bytes: int, warnings: list[str]) -> list[Document]:
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
     """The file's bytes, refusing one over the cap before reading it."""
     source = str(path)
-    too_large = f"larger than {format_size(max_bytes)}, not read (FETCH_MAX_BYTES sets the cap)"
+    too_big = too_large(max_bytes)
     try:
         if not path.exists():
             raise FetchError(f"{source}: no such file or folder", source=source)
         if path.stat().st_size > max_bytes:
-            raise FetchError(f"{source}: {too_large}", source=source, reason=too_large)
+            raise FetchError(f"{source}: {too_big}", source=source, reason=too_big)
         with path.open("rb") as file:
             body = file.read(max_bytes + 1)
     except OSError as exc:
         reason = f"cannot read ({exc.strerror or exc})"
         raise FetchError(f"{source}: {reason}", source=source, reason=reason) from exc
     if len(body) > max_bytes:  # it grew since stat()
-        raise FetchError(f"{source}: {too_large}", source=source, reason=too_large)
+        raise FetchError(f"{source}: {too_big}", source=source, reason=too_big)
     return body
 
 
