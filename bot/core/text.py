@@ -19,7 +19,7 @@ _TOKEN_RE = re.compile(r"[^\W\d_][^\W_]*|[$€£₸]")
 # a schwa for "ә"); inside a Cyrillic word they are folded to the Kazakh letter, so that
 # "етедi" and "етеді" are one word to the matcher and the language detector.
 _CYRILLIC_LOOKALIKES = str.maketrans({"i": "і", "ə": "ә", "ӊ": "ң", "ё": "е"})
-_LOOKALIKE_RE = re.compile("[iəӊё]")
+_LOOKALIKE_RE = re.compile("[" + "".join(map(chr, _CYRILLIC_LOOKALIKES)) + "]")
 _CYRILLIC_RE = re.compile("[\u0400-\u04ff]")
 _FOLD = str.maketrans({"ё": "е", "\u00ad": None, "\u200b": None, "\u200c": None, "\u200d": None})
 

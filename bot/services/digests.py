@@ -338,17 +338,17 @@ def pending_alerts(
         window.alert_looked = {
             i for i in looked if i in window.by_id and window.by_id[i].ingested_at >= settled
         } | {a.id for a in fresh}
+        upto = max([after, *(a.id for a in fresh)])
         strong: dict[str, list[StoredArticle]] = {}
         for article in fresh:
             for t in article.topics:
                 if t.score >= min_score:
                     strong.setdefault(t.topic_id, []).append(article)
         if not strong:
-            return [], max([after, *(a.id for a in fresh)])
+            return [], upto
         rows = users_repo.alert_subscribers(session, list(strong))
         subs = users_repo.subscriptions_of(session, [u.id for u in rows])
         readers = [to_profile(u, subs[u.id]) for u in rows]
-        ids = [a.id for a in fresh]
         # Everything delivered in the window, so that a story the reader already has in one
         # version (a digest yesterday, an alert) is not alerted again in another.
         sent = deliveries.delivered(session, [p.user_id for p in readers], window.min_id - 1)
@@ -372,7 +372,7 @@ def pending_alerts(
                     and not (langs and m.lang not in langs)
                 )
                 alerts.append(Alert(profile, article, topic_id, also))
-    return alerts, max([after, *ids])
+    return alerts, upto
 
 
 def _score(article: StoredArticle, topic_id: str) -> float:
